@@ -1,0 +1,110 @@
+import { test, expect, Page } from "@playwright/test";
+
+// Each tab's deep link and a text that only that tab's content contains.
+const TABS: [string, string, string][] = [
+  ["", ".overview-cards", "Maintainers"],
+  ["/builds", "table.builds", "python-requre-0.5.0-1.fc33"],
+  ["/updates", "table.updates", "FEDORA-2021-63331f9029"],
+  ["/bugs", ".tab-content", "open bug"],
+  ["/contents", ".file-tree", "requre-patch"],
+  ["/changelog", ".changelog", "Update to 0.8.6 upstream release"],
+  ["/dependencies", ".package-deps", "python3-ogr"],
+  ["/sources", ".spec-text", "%changelog"],
+];
+
+async function hydrated(page: Page) {
+  await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1, { timeout: 15_000 });
+}
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+  for (const [suffix, selector, text] of TABS) {
+    test(`deep link /packages/python-requre${suffix} renders on the server`, async ({ page }) => {
+      const response = await page.goto(`/packages/python-requre${suffix}`);
+      expect(response?.status()).toBe(200);
+      await expect(page.locator(selector).first()).toContainText(text);
+      await expect(page.locator(".package-heading h1")).toHaveText("python-requre");
+      const tab = suffix === "" ? "overview" : suffix.slice(1);
+      await expect(page.locator(".tab-link[aria-current=page]")).toHaveAttribute("data-tab", tab);
+      await expect(page.locator(".updated-at time")).toHaveAttribute("datetime", /^\d{4}-\d\d-\d\dT/);
+    });
+  }
+});
+
+test("tab clicks swap content in place and follow the address bar", async ({ page }) => {
+  await page.goto("/packages/python-requre");
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__noReload = "still here"));
+
+  await page.locator(".tab-link[data-tab=builds]").click();
+  await expect(page).toHaveURL(/\/packages\/python-requre\/builds$/);
+  await expect(page.locator("table.builds")).toContainText("python-requre-0.5.0-1.fc33");
+  await page.locator(".tab-link[data-tab=changelog]").click();
+  await expect(page).toHaveURL(/\/packages\/python-requre\/changelog$/);
+  await expect(page.locator(".changelog")).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe("still here");
+
+  await page.goBack();
+  await expect(page).toHaveURL(/\/packages\/python-requre\/builds$/);
+  await expect(page.locator("table.builds")).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(/\/packages\/python-requre$/);
+  await expect(page.locator(".overview-cards")).toBeVisible();
+  await page.goForward();
+  await expect(page.locator("table.builds")).toBeVisible();
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe("still here");
+});
+
+test("the refresh time is reworded after hydration", async ({ page }) => {
+  await page.goto("/packages/python-requre/builds");
+  await hydrated(page);
+  await expect(page.locator(".updated-at time")).toHaveText(/updated (just now|\d+ \w+ ago)/);
+});
+
+test("a slow tab shows a loading state, a failed one an error with a retry", async ({ page }) => {
+  await page.goto("/packages/python-requre");
+  await hydrated(page);
+  let fail = true;
+  await page.route("**/api/**", async (route) => {
+    if (fail) {
+      await new Promise((r) => setTimeout(r, 800));
+      await route.fulfill({ status: 500, contentType: "text/plain", body: "boom" });
+    } else {
+      await route.continue();
+    }
+  });
+  await page.locator(".tab-link[data-tab=updates]").click();
+  await expect(page.locator(".tab-content .loading")).toBeVisible();
+  await expect(page.locator(".error-panel")).toBeVisible();
+  fail = false;
+  await page.locator(".error-panel .retry").click();
+  await expect(page.locator("table.updates")).toContainText("FEDORA-2021-63331f9029");
+});
+
+test("the release selector changes the URL and the content", async ({ page }) => {
+  await page.goto("/packages/python3-requre/contents?branch=rawhide");
+  await hydrated(page);
+  await expect(page.locator(".package-files h2")).toContainText("release repository");
+  await page.locator(".release[data-branch=f42]").click();
+  await expect(page).toHaveURL(/contents\?branch=f42$/);
+  await expect(page.locator(".release[aria-current=true]")).toHaveAttribute("data-branch", "f42");
+  await expect(page.locator(".package-files h2")).toContainText("updates repository");
+});
+
+test("an unknown package answers 404 with the name in the search box", async ({ page }) => {
+  const response = await page.goto("/packages/no-such-package-here");
+  expect(response?.status()).toBe(404);
+  await expect(page.locator(".package-not-found input[name=q]")).toHaveValue("no-such-package-here");
+});
+
+test("a changelog line containing <script> shows as text", async ({ page }) => {
+  let dialogs = 0;
+  page.on("dialog", async (d) => {
+    dialogs += 1;
+    await d.dismiss();
+  });
+  await page.goto("/packages/python-specfile/changelog");
+  await hydrated(page);
+  await expect(page.locator(".changelog")).toContainText("<script>alert(1)</script>");
+  expect(dialogs).toBe(0);
+});

@@ -1,0 +1,81 @@
+# Sourced by scripts/run and scripts/test: installs what the build needs on a
+# fresh machine, skipping whatever is already there at the right version.
+# Only package registries are reachable, so nothing here downloads binaries
+# from elsewhere (see ../shared/TOOLCHAIN.md for why each step is as it is).
+#   setup_build_tools   wasm target, wasm-bindgen-cli, cargo-leptos, wasm-opt
+#   setup_test_tools    Debian's Chromium and the Playwright package
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
+CARGO_LEPTOS_VERSION=0.3.11
+BINARYEN_VERSION=132.0.0       # Debian's wasm-opt 108 corrupts the bundle
+export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+setup_build_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 5 minutes)"
+    # Unlocked: its lockfile names a crate version the registry lacks.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+    say "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 17 minutes, once)"
+    install_cargo_leptos
+  fi
+  if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
+    say "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into .tools/"
+    mkdir -p "$ROOT/.tools"
+    (cd "$ROOT/.tools" && npm install --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION")
+  fi
+}
+
+# `cargo install cargo-leptos` fails here (its newest dependencies need a newer
+# rustc), so build the released source with one dependency held back.
+install_cargo_leptos() {
+  cargo info "cargo-leptos@$CARGO_LEPTOS_VERSION" >/dev/null
+  local crate src
+  crate=$(ls "$HOME"/.cargo/registry/cache/*/"cargo-leptos-$CARGO_LEPTOS_VERSION.crate" | head -n 1)
+  src=$(mktemp -d)
+  tar -xzf "$crate" -C "$src"
+  (
+    cd "$src/cargo-leptos-$CARGO_LEPTOS_VERSION"
+    cargo update -p cargo-util-schemas --precise 0.14.1
+    CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+      cargo install --path . --locked --features no_downloads
+  )
+  rm -rf "$src"
+}
+
+setup_test_tools() {
+  if [ ! -x /usr/bin/chromium ]; then
+    say "installing Debian's Chromium"
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get install -y chromium || { $sudo apt-get update && $sudo apt-get install -y chromium; }
+  fi
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
+    say "installing Playwright (no browser download: it drives Debian's Chromium)"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+# Fails early, and plainly, when no PostgreSQL answers.
+require_postgres() {
+  local url=$1
+  if command -v pg_isready >/dev/null && ! pg_isready -q -d "$url"; then
+    echo "No PostgreSQL answers at ${url}." >&2
+    echo "Start one (Debian: pg_ctlcluster --skip-systemctl-redirect \$(ls /etc/postgresql) main start)," >&2
+    echo "or set DATABASE_URL to a running server." >&2
+    exit 1
+  fi
+}
+
+# The server binary built by `cargo leptos build --release`.
+server_binary() {
+  echo "${CARGO_TARGET_DIR:-$ROOT/target}/release/fedora-packages"
+}

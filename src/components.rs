@@ -1,0 +1,23 @@
+//! Small presentational pieces, each named for what it shows. No server
+//! functions here: pages fetch, components display.
+
+mod error_panel;
+mod file_tree;
+mod release_selector;
+mod search_box;
+mod site_header;
+mod status;
+mod tab_bar;
+mod tab_content;
+pub mod time;
+mod updated_at;
+
+pub use error_panel::ErrorPanel;
+pub use file_tree::{FileTree, TreeNode};
+pub use release_selector::ReleaseSelector;
+pub use search_box::SearchBox;
+pub use site_header::SiteHeader;
+pub use status::set_status;
+pub use tab_bar::TabBar;
+pub use tab_content::{TabContent, TabContext};
+pub use updated_at::UpdatedAt;

@@ -1,0 +1,84 @@
+use leptos::prelude::*;
+use serde::{de::DeserializeOwned, Serialize};
+
+use super::{ErrorPanel, ReleaseSelector, UpdatedAt};
+use crate::error::AppError;
+use crate::model::{Tab, TabView};
+
+/// What a tab's body knows besides its payload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TabContext {
+    /// The package whose page this is.
+    pub name: String,
+    /// Whose row is shown: the source package for source-level tabs.
+    pub owner: String,
+    pub branch: Option<String>,
+}
+
+/// The frame every tab shares: a loading state while its row loads, an error
+/// with a retry, "not fetched yet" for a row that does not exist, the release
+/// selector and the refresh time. `render` draws the payload itself.
+#[component]
+pub fn TabContent<T, F, V>(tab: Tab, resource: Resource<Result<TabView<T>, AppError>>, render: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    F: Fn(T, TabContext) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let (pending, set_pending) = signal(false);
+    let loading = move || view! { <p class="loading">"Loading " {tab.label().to_lowercase()} "…"</p> };
+    view! {
+        <section class="tab-content" data-tab=tab.slug() class:pending=pending aria-busy=move || pending.get().to_string()>
+            <Transition fallback=loading set_pending>
+                {move || {
+                    let render = render.clone();
+                    Suspend::new(async move {
+                        match resource.await {
+                            Ok(view) => body(tab, view, render).into_any(),
+                            // The page header already says there is no such package.
+                            Err(AppError::NotFound { .. }) => ().into_any(),
+                            Err(error) => view! { <ErrorPanel error retry=move || resource.refetch()/> }.into_any(),
+                        }
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+fn body<T, F, V>(tab: Tab, view: TabView<T>, render: F) -> impl IntoView
+where
+    F: Fn(T, TabContext) -> V,
+    V: IntoView + 'static,
+{
+    let name = crate::hooks::package_name().get_untracked();
+    let inherited = (view.owner != name).then(|| {
+        let href = tab.href(&view.owner);
+        let owner = view.owner.clone();
+        view! {
+            <p class="inherited">
+                {format!("{} of the source package ", tab.label())}
+                <a href=href>{owner}</a>
+                {format!(", which {name} is built from.")}
+            </p>
+        }
+    });
+    let selector = (!view.branches.is_empty()).then(|| {
+        view! { <ReleaseSelector branches=view.branches.clone() selected=view.branch.clone() path=tab.href(&name)/> }
+    });
+    let ctx = TabContext { name, owner: view.owner.clone(), branch: view.branch.clone() };
+    let content = match (view.data, view.fetched_at) {
+        (Some(data), Some(at)) => view! { <UpdatedAt at/> {render(data, ctx)} }.into_any(),
+        _ => view! {
+            <p class="never-fetched">
+                {format!(
+                    "No {} data has been fetched for this package yet. It appears here as soon as the \
+                     background worker has read it from upstream.",
+                    tab.label().to_lowercase()
+                )}
+            </p>
+        }
+        .into_any(),
+    };
+    view! { {inherited} {selector} {content} }
+}

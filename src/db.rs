@@ -1,0 +1,34 @@
+//! Server-only database access, grouped by table. Pages read through here;
+//! only the refresh path writes.
+
+pub mod packages;
+pub mod releases;
+pub mod tabs;
+
+use std::time::Duration;
+
+use sqlx::postgres::{PgPool, PgPoolOptions};
+
+/// A database failure, as the layers above see it.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("stored {what} is unreadable: {source}")]
+    Payload { what: String, source: serde_json::Error },
+}
+
+/// Opens the pool with short timeouts, so a database outage answers 500s
+/// quickly instead of piling up waiting requests.
+pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(5)).connect(url).await
+}
+
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
+    sqlx::migrate!("./migrations").run(pool).await
+}
+
+/// Takes the version of a refresh that is starting (see `tab_rows.version`).
+pub async fn next_version(pool: &PgPool) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar("SELECT nextval('refresh_version')").fetch_one(pool).await?)
+}

@@ -1,0 +1,108 @@
+//! The `packages` table: source packages and their binary sub-packages.
+use sqlx::{PgPool, Postgres, Transaction};
+
+use super::DbError;
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PackageRow {
+    pub name: String,
+    pub source_name: String,
+    pub summary: String,
+    pub description: String,
+    pub upstream_url: Option<String>,
+    pub license: Option<String>,
+}
+
+pub async fn get(pool: &PgPool, name: &str) -> Result<Option<PackageRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT name, source_name, summary, description, upstream_url, license FROM packages WHERE name = $1",
+    )
+    .bind(name)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// Names of the binary packages built from a source package, itself excluded.
+pub async fn sub_packages(pool: &PgPool, source: &str) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT name FROM packages WHERE source_name = $1 AND name <> $1 ORDER BY name")
+        .bind(source)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The same name in another case (`perl-net-dns` → `perl-Net-DNS`), for a 404 page.
+pub async fn other_case(pool: &PgPool, name: &str) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT name FROM packages WHERE lower(name) = lower($1) AND name <> $1 ORDER BY name LIMIT 5",
+    )
+    .bind(name)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Names of source packages, for the home page and `sync --all` resumption.
+pub async fn source_names(pool: &PgPool, limit: i64) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT name FROM packages WHERE name = source_name ORDER BY name LIMIT $1")
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Writes a package row unless a newer refresh already wrote it.
+pub async fn upsert(tx: &mut Transaction<'_, Postgres>, row: &PackageRow, version: i64) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "INSERT INTO packages (name, source_name, summary, description, upstream_url, license, version, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+         ON CONFLICT (name) DO UPDATE SET
+            source_name = EXCLUDED.source_name, summary = EXCLUDED.summary,
+            description = EXCLUDED.description, upstream_url = EXCLUDED.upstream_url,
+            license = COALESCE(EXCLUDED.license, packages.license),
+            version = EXCLUDED.version, updated_at = now()
+         WHERE packages.version <= EXCLUDED.version",
+    )
+    .bind(&row.name)
+    .bind(&row.source_name)
+    .bind(&row.summary)
+    .bind(&row.description)
+    .bind(&row.upstream_url)
+    .bind(&row.license)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Makes sure a row exists (e.g. a package dist-git announced but nothing fetched yet).
+pub async fn ensure(tx: &mut Transaction<'_, Postgres>, name: &str, source: &str) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO packages (name, source_name, version) VALUES ($1, $2, 0) ON CONFLICT (name) DO NOTHING")
+        .bind(name)
+        .bind(source)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Source packages with their summaries, by name.
+pub async fn browse(pool: &PgPool, limit: i64) -> Result<Vec<(String, String)>, DbError> {
+    Ok(sqlx::query_as("SELECT name, summary FROM packages WHERE name = source_name ORDER BY name LIMIT $1")
+        .bind(limit)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Packages whose name or summary contains the query, exact and prefix
+/// matches first. The query is matched literally (`%` and `_` escaped).
+pub async fn search(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<(String, String)>, DbError> {
+    let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    Ok(sqlx::query_as(
+        "SELECT name, summary FROM packages
+         WHERE name ILIKE '%' || $1 || '%' OR summary ILIKE '%' || $1 || '%'
+         ORDER BY lower(name) = lower($2) DESC, name ILIKE $1 || '%' DESC, name ILIKE '%' || $1 || '%' DESC, name
+         LIMIT $3",
+    )
+    .bind(&escaped)
+    .bind(query)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}

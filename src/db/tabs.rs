@@ -1,0 +1,118 @@
+//! The `tab_rows` table: each (package, tab, branch)'s ready-to-render payload.
+use chrono::{DateTime, Utc};
+use serde::{de::DeserializeOwned, Serialize};
+use sqlx::types::Json;
+use sqlx::{PgPool, Postgres, Transaction};
+
+use super::DbError;
+use crate::model::Tab;
+
+/// A stored tab row, its payload still JSON.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredRow {
+    pub payload: Json<serde_json::Value>,
+    pub fetched_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl StoredRow {
+    pub fn decode<T: DeserializeOwned>(self, what: &str) -> Result<T, DbError> {
+        serde_json::from_value(self.payload.0).map_err(|source| DbError::Payload { what: what.to_string(), source })
+    }
+}
+
+pub async fn get(pool: &PgPool, package: &str, tab: Tab, branch: &str) -> Result<Option<StoredRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT payload, fetched_at, version FROM tab_rows WHERE package = $1 AND tab = $2 AND branch = $3",
+    )
+    .bind(package)
+    .bind(tab.slug())
+    .bind(branch)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The branches a per-release tab has rows for.
+pub async fn branches(pool: &PgPool, package: &str, tab: Tab) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT branch FROM tab_rows WHERE package = $1 AND tab = $2 AND branch <> ''")
+        .bind(package)
+        .bind(tab.slug())
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The row as the refresh path reads it before merging, locked until commit.
+pub async fn get_for_update(
+    tx: &mut Transaction<'_, Postgres>,
+    package: &str,
+    tab: Tab,
+    branch: &str,
+) -> Result<Option<StoredRow>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT payload, fetched_at, version FROM tab_rows
+         WHERE package = $1 AND tab = $2 AND branch = $3 FOR UPDATE",
+    )
+    .bind(package)
+    .bind(tab.slug())
+    .bind(branch)
+    .fetch_optional(&mut **tx)
+    .await?)
+}
+
+/// A tab payload ready to be written.
+pub struct NewRow<'a, T> {
+    pub package: &'a str,
+    pub tab: Tab,
+    pub branch: &'a str,
+    pub payload: &'a T,
+    pub fetched_at: DateTime<Utc>,
+    pub source_version: &'a str,
+}
+
+/// Replaces a row, unless a refresh that started later already wrote it.
+/// Returns whether the row was written.
+pub async fn put<T: Serialize>(
+    tx: &mut Transaction<'_, Postgres>,
+    row: NewRow<'_, T>,
+    version: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "INSERT INTO tab_rows (package, tab, branch, payload, fetched_at, version, source_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (package, tab, branch) DO UPDATE SET
+            payload = EXCLUDED.payload, fetched_at = EXCLUDED.fetched_at,
+            version = EXCLUDED.version, source_version = EXCLUDED.source_version
+         WHERE tab_rows.version < EXCLUDED.version",
+    )
+    .bind(row.package)
+    .bind(row.tab.slug())
+    .bind(row.branch)
+    .bind(Json(row.payload))
+    .bind(row.fetched_at)
+    .bind(version)
+    .bind(row.source_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Drops the rows of branches a package no longer ships in.
+pub async fn delete_other_branches(
+    tx: &mut Transaction<'_, Postgres>,
+    package: &str,
+    tab: Tab,
+    keep: &[String],
+    version: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "DELETE FROM tab_rows WHERE package = $1 AND tab = $2 AND branch <> ''
+         AND NOT (branch = ANY($3)) AND version < $4",
+    )
+    .bind(package)
+    .bind(tab.slug())
+    .bind(keep)
+    .bind(version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

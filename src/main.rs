@@ -1,0 +1,45 @@
+//! `fedora-packages`: the web server and its maintenance commands.
+use std::io::IsTerminal;
+
+use anyhow::Context;
+use clap::Parser;
+use fedora_packages::server::config::{Cli, Command, ServeArgs};
+use fedora_packages::server::{commands, router};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    init_tracing();
+    let cli = Cli::parse();
+    // No subcommand means `serve`, with its settings from the environment.
+    let command = cli.command.or_else(|| Cli::parse_from(["fedora-packages", "serve"]).command);
+    match command.unwrap_or(Command::Serve(ServeArgs::default())) {
+        Command::Serve(args) => {
+            let pool = commands::open_database(&cli.db, true).await?;
+            router::serve(pool, args).await
+        }
+        Command::Migrate => commands::open_database(&cli.db, true).await.map(drop),
+        Command::LoadDemo(args) => {
+            let pool = commands::open_database(&cli.db, true).await?;
+            commands::load_demo(&pool, &args.dir).await
+        }
+        Command::UpstreamReplay(args) => {
+            let listener = tokio::net::TcpListener::bind(&args.addr)
+                .await
+                .with_context(|| format!("cannot listen on {}", args.addr))?;
+            tracing::info!(addr = %args.addr, dir = %args.dir.display(), "serving recorded upstream responses");
+            fedora_packages::replay::serve(args.dir, listener).await.context("replay server failed")
+        }
+    }
+}
+
+/// Human-readable logs on a terminal, JSON lines otherwise (for log collectors).
+fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if std::io::stdout().is_terminal() {
+        builder.init();
+    } else {
+        builder.json().init();
+    }
+}

@@ -1,0 +1,40 @@
+use serde::{Deserialize, Serialize};
+
+/// The files of each binary package in one release, from mdapi.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Contents {
+    pub packages: Vec<PackageFiles>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageFiles {
+    pub name: String,
+    pub repo: String,
+    /// Sorted by path.
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub kind: FileKind,
+}
+
+/// mdapi's one-letter `filetypes`: f file, d directory, g ghost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FileKind {
+    File,
+    Dir,
+    Ghost,
+}
+
+impl FileKind {
+    pub fn from_letter(letter: char) -> Self {
+        match letter {
+            'd' => FileKind::Dir,
+            'g' => FileKind::Ghost,
+            _ => FileKind::File,
+        }
+    }
+}

@@ -1,0 +1,50 @@
+use serde::{Deserialize, Serialize};
+
+/// Dependencies of each binary package in one release, with every capability
+/// resolved to the packages providing it when the row was built.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Dependencies {
+    pub packages: Vec<PackageDeps>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PackageDeps {
+    pub name: String,
+    pub evr: String,
+    pub requires: Vec<Dependency>,
+    pub provides: Vec<Dependency>,
+    pub recommends: Vec<Dependency>,
+    pub suggests: Vec<Dependency>,
+    pub supplements: Vec<Dependency>,
+    pub enhances: Vec<Dependency>,
+    pub obsoletes: Vec<Dependency>,
+    pub conflicts: Vec<Dependency>,
+    /// Packages that require one of this package's provides.
+    pub required_by: Vec<String>,
+}
+
+impl PackageDeps {
+    /// The relation lists with their headings, in the order the tab shows them.
+    pub fn relations(&self) -> [(&'static str, &[Dependency]); 8] {
+        [
+            ("Requires", &self.requires),
+            ("Provides", &self.provides),
+            ("Recommends", &self.recommends),
+            ("Suggests", &self.suggests),
+            ("Supplements", &self.supplements),
+            ("Enhances", &self.enhances),
+            ("Obsoletes", &self.obsoletes),
+            ("Conflicts", &self.conflicts),
+        ]
+    }
+}
+
+/// One capability, e.g. `python3.13dist(requests) >= 2.28`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dependency {
+    pub name: String,
+    /// `>= 0:2.28`, or `None` when unversioned.
+    pub constraint: Option<String>,
+    /// Binary packages providing the capability (requires, recommends, ...).
+    pub providers: Vec<String>,
+}

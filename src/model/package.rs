@@ -1,0 +1,45 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What the page header shows about a package, from the `packages` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PackageHeader {
+    pub name: String,
+    /// Equal to `name` for a source package.
+    pub source_name: String,
+    pub summary: String,
+    pub upstream_url: Option<String>,
+    pub license: Option<String>,
+    /// The binary packages built from this source (empty for a sub-package).
+    pub sub_packages: Vec<String>,
+    /// Absolute base of canonical links, e.g. `https://packages.fedoraproject.org`.
+    pub site_url: String,
+}
+
+impl PackageHeader {
+    pub fn is_sub_package(&self) -> bool {
+        self.name != self.source_name
+    }
+}
+
+/// A release branch as mdapi and Bodhi name it (`f42`, `epel9`, `rawhide`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branch {
+    pub branch: String,
+    /// Human name, e.g. "Fedora 42".
+    pub label: String,
+}
+
+/// One tab's materialized row as a page receives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TabView<T> {
+    /// Whose row this is: the source package's for builds, updates, bugs, sources.
+    pub owner: String,
+    /// The release shown, for tabs that differ per release.
+    pub branch: Option<String>,
+    /// Releases that have data for this tab, newest first.
+    pub branches: Vec<Branch>,
+    /// When the row was last refreshed; `None` when it has never been fetched.
+    pub fetched_at: Option<DateTime<Utc>>,
+    pub data: Option<T>,
+}

@@ -1,0 +1,38 @@
+use serde::{Deserialize, Serialize};
+
+/// Where a package's sources live: dist-git branches, its spec file and patches.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sources {
+    /// e.g. `https://src.fedoraproject.org/rpms/python-requre`
+    pub git_url: String,
+    pub default_branch: Option<String>,
+    pub branches: Vec<String>,
+    pub spec: Option<SpecFile>,
+    /// The commit of the newest Koji build, from its `extra.source.original_url`.
+    pub latest_build_commit: Option<SourceCommit>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpecFile {
+    pub branch: String,
+    pub file_name: String,
+    /// Untrusted text: always rendered escaped.
+    pub text: String,
+    pub license: Option<String>,
+    pub sources: Vec<SpecEntry>,
+    pub patches: Vec<SpecEntry>,
+}
+
+/// A `SourceN:` or `PatchN:` line of a spec file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpecEntry {
+    pub tag: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceCommit {
+    pub nvr: String,
+    pub url: String,
+    pub commit: String,
+}

@@ -1,0 +1,40 @@
+use leptos::prelude::*;
+
+use crate::components::{SearchBox, SiteHeader};
+use crate::error::AppError;
+use crate::model::Tab;
+
+/// A few source packages to browse from the home page.
+#[server]
+pub async fn list_packages() -> Result<Vec<(String, String)>, AppError> {
+    let state = crate::server::state::app_state()?;
+    Ok(crate::db::packages::browse(&state.pool, 50).await?)
+}
+
+/// `/`: the search box.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let packages = Resource::new(|| (), |_| list_packages());
+    view! {
+        <SiteHeader/>
+        <main class="home">
+            <h1>"Fedora Packages"</h1>
+            <p>"Everything Fedora's packaging services know about a package, on one page."</p>
+            <SearchBox autofocus=true/>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    packages.await.ok().filter(|p| !p.is_empty()).map(|list| {
+                        let items = list
+                            .into_iter()
+                            .map(|(name, summary)| {
+                                    let href = Tab::Overview.href(&name);
+                                    view! { <li><a href=href>{name}</a> " — " {summary}</li> }
+                                })
+                            .collect_view();
+                        view! { <h2>"Packages"</h2> <ul class="package-list">{items}</ul> }
+                    })
+                })}
+            </Suspense>
+        </main>
+    }
+}

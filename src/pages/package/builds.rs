@@ -1,0 +1,68 @@
+use leptos::prelude::*;
+
+use crate::components::time::{duration, iso, utc_minutes};
+use crate::components::TabContent;
+use crate::error::AppError;
+use crate::hooks::package_name;
+use crate::model::{Build, Builds, Tab, TabView};
+
+#[server]
+pub async fn get_builds(name: String) -> Result<TabView<Builds>, AppError> {
+    let state = crate::server::state::app_state()?;
+    crate::server::read::tab(&state.pool, &name, Tab::Builds, None).await
+}
+
+/// Koji builds of the source package, newest first.
+#[component]
+pub fn BuildsTab() -> impl IntoView {
+    let name = package_name();
+    let resource = Resource::new(move || name.get(), get_builds);
+    view! { <TabContent tab=Tab::Builds resource render=|builds: Builds, _| view! { <BuildTable builds/> }/> }
+}
+
+#[component]
+fn BuildTable(builds: Builds) -> impl IntoView {
+    if builds.builds.is_empty() {
+        return view! { <p class="empty">"Koji has no builds of this package."</p> }.into_any();
+    }
+    let koji_package = builds
+        .package_id
+        .map(|id| view! { <p><a href=format!("https://koji.fedoraproject.org/koji/packageinfo?packageID={id}")>"All builds in Koji"</a></p> });
+    view! {
+        <table class="builds">
+            <thead>
+                <tr>
+                    <th>"Build"</th>
+                    <th>"State"</th>
+                    <th>"Owner"</th>
+                    <th>"Started"</th>
+                    <th>"Finished"</th>
+                    <th>"Duration"</th>
+                </tr>
+            </thead>
+            <tbody>{builds.builds.into_iter().map(|b| view! { <BuildRow row=b/> }).collect_view()}</tbody>
+        </table>
+        {koji_package}
+    }
+    .into_any()
+}
+
+#[component]
+fn BuildRow(row: Build) -> impl IntoView {
+    let build = row;
+    let when =
+        |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| view! { <time datetime=iso(&t)>{utc_minutes(&t)}</time> });
+    let took = build.duration_secs().map(duration);
+    view! {
+        <tr class=format!("build state-{}", build.state.label())>
+            <td>
+                <a href=format!("https://koji.fedoraproject.org/koji/buildinfo?buildID={}", build.build_id)>{build.nvr.clone()}</a>
+            </td>
+            <td><span class="state">{build.state.label()}</span></td>
+            <td>{build.owner.clone()}</td>
+            <td>{when(build.started)}</td>
+            <td>{when(build.finished)}</td>
+            <td>{took}</td>
+        </tr>
+    }
+}

@@ -1,0 +1,166 @@
+use leptos::prelude::*;
+
+use crate::components::time::{iso, utc_minutes};
+use crate::components::{TabContent, TabContext};
+use crate::error::AppError;
+use crate::hooks::{branch_param, package_name};
+use crate::model::{
+    url_query, url_segment, BugCounts, BuildSummary, Maintainers, Overview, Part, ReleaseLine, Tab, TabView,
+};
+
+#[server]
+pub async fn get_overview(name: String, branch: Option<String>) -> Result<TabView<Overview>, AppError> {
+    let state = crate::server::state::app_state()?;
+    crate::server::read::overview(&state.pool, &name, branch.as_deref()).await
+}
+
+/// What the package is, who maintains it, and where it stands in each release.
+#[component]
+pub fn OverviewTab() -> impl IntoView {
+    let (name, branch) = (package_name(), branch_param());
+    let resource = Resource::new(move || (name.get(), branch.get()), |(n, b)| get_overview(n, b));
+    view! { <TabContent tab=Tab::Overview resource render=|o: Overview, ctx| view! { <OverviewBody overview=o ctx/> }/> }
+}
+
+#[component]
+fn OverviewBody(overview: Overview, ctx: TabContext) -> impl IntoView {
+    let info = overview.info_for(ctx.branch.as_deref()).cloned();
+    let source = info.as_ref().map(|i| i.source_name.clone()).unwrap_or_else(|| ctx.name.clone());
+    let install = info.as_ref().map(|i| {
+        let target = if i.arch != "src" || i.sub_packages.contains(&i.name) {
+            i.name.clone()
+        } else {
+            main_binary(&i.sub_packages).unwrap_or_else(|| i.name.clone())
+        };
+        view! { <pre class="install"><code>{format!("sudo dnf install {target}")}</code></pre> }
+    });
+    let about = info.map(|i| {
+        let url = i
+            .url
+            .clone()
+            .map(|u| view! { <p class="upstream">"Upstream: " <a href=u.clone() rel="nofollow">{u.clone()}</a></p> });
+        view! {
+            <section class="about">
+                <p class="description">{i.description.clone()}</p>
+                {url}
+                <p class="version">{format!("{} {} · {}", i.evr(), i.arch, i.repo)}</p>
+            </section>
+        }
+    });
+    let lines = overview.release_lines();
+    view! {
+        {about}
+        {install}
+        <div class="overview-cards">
+            <ReleaseTable lines/>
+            {overview.maintainers.map(|m| view! { <MaintainerList part=m/> })}
+            {overview.latest_build.map(|b| view! { <LatestBuild part=b/> })}
+            {overview.bugs.map(|b| view! { <OpenBugs part=b source=source.clone()/> })}
+        </div>
+        <ExternalLinks source/>
+    }
+}
+
+/// The binary people most likely want: not docs, devel or tests.
+fn main_binary(binaries: &[String]) -> Option<String> {
+    let minor = |n: &String| ["-doc", "-docs", "-devel", "-tests", "-debuginfo"].iter().any(|s| n.ends_with(s));
+    binaries.iter().find(|n| !minor(n)).or(binaries.first()).cloned()
+}
+
+#[component]
+fn ReleaseTable(lines: Vec<ReleaseLine>) -> impl IntoView {
+    if lines.is_empty() {
+        return view! { <section class="card releases"><h2>"Releases"</h2><p class="empty">"Not in any active release."</p></section> }.into_any();
+    }
+    let cell = |v: Option<(String, Option<String>)>| match v {
+        Some((version, Some(url))) => view! { <a href=url>{version}</a> }.into_any(),
+        Some((version, None)) => view! { <span>{version}</span> }.into_any(),
+        None => view! { <span class="none">"—"</span> }.into_any(),
+    };
+    let rows = lines
+        .into_iter()
+        .map(|l| view! { <tr data-branch=l.branch.clone()><th>{l.label}</th><td>{cell(l.stable)}</td><td>{cell(l.testing)}</td></tr> })
+        .collect_view();
+    view! {
+        <section class="card releases">
+            <h2>"Releases"</h2>
+            <table>
+                <thead><tr><th>"Release"</th><th>"Stable"</th><th>"Testing"</th></tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn MaintainerList(part: Part<Maintainers>) -> impl IntoView {
+    let m = part.value;
+    let people = |title: &'static str, list: Vec<String>| {
+        (!list.is_empty()).then(|| {
+            let links = list
+                .into_iter()
+                .map(|u| {
+                    let href = format!("https://src.fedoraproject.org/user/{}", url_segment(&u));
+                    view! { <li><a href=href>{u}</a></li> }
+                })
+                .collect_view();
+            view! { <h3>{title}</h3> <ul>{links}</ul> }
+        })
+    };
+    let orphaned = m
+        .orphaned()
+        .then(|| view! { <p class="orphaned"><strong>"Orphaned:"</strong> " this package has no maintainer."</p> });
+    view! {
+        <section class="card maintainers">
+            <h2>"Maintainers"</h2>
+            {orphaned}
+            {people("Owner", m.owners.into_iter().filter(|o| o != "orphan").collect())}
+            {people("Admins", m.admins)}
+            {people("Committers", m.committers)}
+            {people("Collaborators", m.collaborators)}
+            {people("Groups", m.groups)}
+        </section>
+    }
+}
+
+#[component]
+fn LatestBuild(part: Part<Option<BuildSummary>>) -> impl IntoView {
+    let body = match part.value {
+        Some(b) => view! {
+            <p>
+                <a href=format!("https://koji.fedoraproject.org/koji/buildinfo?buildID={}", b.build_id)>{b.nvr}</a>
+                " " <span class=format!("state state-{}", b.state.label())>{b.state.label()}</span>
+                {b.finished.map(|t| view! { " " <time datetime=iso(&t)>{utc_minutes(&t)}</time> })}
+            </p>
+        }
+        .into_any(),
+        None => view! { <p class="empty">"No builds in Koji."</p> }.into_any(),
+    };
+    view! { <section class="card latest-build"><h2>"Latest build"</h2>{body}</section> }
+}
+
+#[component]
+fn OpenBugs(part: Part<BugCounts>, source: String) -> impl IntoView {
+    let n = part.value.open;
+    view! {
+        <section class="card open-bugs">
+            <h2>"Open bugs"</h2>
+            <p><a href=Tab::Bugs.href(&source)><strong class="count">{n}</strong> {if n == 1 { " open bug" } else { " open bugs" }}</a></p>
+        </section>
+    }
+}
+
+#[component]
+fn ExternalLinks(source: String) -> impl IntoView {
+    let q = url_query(&source);
+    let s = url_segment(&source);
+    view! {
+        <nav class="external-links" aria-label="This package elsewhere">
+            <a href=format!("https://koji.fedoraproject.org/koji/search?terms={q}&type=package&match=exact")>"Koji"</a>
+            <a href=format!("https://bodhi.fedoraproject.org/updates/?packages={q}")>"Bodhi"</a>
+            <a href=format!("https://bugzilla.redhat.com/buglist.cgi?component={q}&product=Fedora&product=Fedora%20EPEL")>"Bugzilla"</a>
+            <a href=format!("https://src.fedoraproject.org/rpms/{s}")>"dist-git"</a>
+        </nav>
+    }
+}

@@ -1,0 +1,173 @@
+//! Building each tab's payload from upstream answers. Fetching happens here;
+//! the shaping is done by the connectors' pure parsers.
+use std::collections::BTreeSet;
+
+use futures::future::{join_all, try_join_all};
+
+use super::snapshot::BranchSnapshot;
+use crate::model::{
+    Bugs, Builds, Changelog, Contents, Dependencies, Dependency, Maintainers, PackageInfo, ReleaseVersions,
+    SourceCommit, Sources, Updates,
+};
+use crate::upstream::mdapi::{self, binary_name, Relation};
+use crate::upstream::{bodhi, bugzilla, distgit, koji, Upstream, UpstreamError};
+
+/// How many builds, updates and bugs a tab keeps (the newest).
+pub const BUILDS_LIMIT: i32 = 100;
+pub const UPDATES_LIMIT: u32 = 100;
+pub const BUGS_LIMIT: u32 = 500;
+
+/// Per branch, the package as shipped: the source's own entry (from its
+/// source RPM, versioned like its binaries) and one per binary.
+pub fn infos(snapshots: &[BranchSnapshot], source: &str) -> Vec<(String, PackageInfo)> {
+    let mut out = Vec::new();
+    for snap in snapshots {
+        let sub_names = snap.binary_names();
+        for (name, pkg) in &snap.binaries {
+            out.push((name.clone(), mdapi::to_info(&snap.branch, name, pkg)));
+        }
+        // A source package's entry: summary and description from the source
+        // RPM, version from the binaries (mdapi's /pkg prefers updates).
+        let newest = snap.binary(source).or_else(|| snap.binaries.first().map(|(_, p)| p));
+        let base = snap.source.as_ref().or(newest);
+        if let Some(base) = base {
+            let mut info = mdapi::to_info(&snap.branch, source, base);
+            if let Some(b) = newest {
+                info.epoch = b.epoch.clone();
+                info.version = b.version.clone();
+                info.release = b.release.clone();
+                info.repo = b.repo.clone();
+            }
+            info.arch = "src".into();
+            info.source_name = source.to_string();
+            info.sub_packages = sub_names;
+            if !out.iter().any(|(n, i): &(String, PackageInfo)| n == source && i.branch == snap.branch) {
+                out.push((source.to_string(), info));
+            }
+        }
+    }
+    out
+}
+
+pub async fn builds(up: &Upstream, source: &str) -> Result<Builds, UpstreamError> {
+    let Some(id) = up.koji.package_id(source).await? else {
+        return Ok(Builds::default());
+    };
+    let raw = up.koji.list_builds(id, BUILDS_LIMIT).await?;
+    Ok(Builds { package_id: Some(id), builds: koji::to_builds(&raw) })
+}
+
+pub async fn updates(up: &Upstream, source: &str) -> Result<Updates, UpstreamError> {
+    let page = up.bodhi.updates(source, UPDATES_LIMIT).await?;
+    Ok(Updates { total: page.total, updates: bodhi::to_updates(&page.updates) })
+}
+
+pub fn release_versions(releases: &[bodhi::BodhiRelease], updates: &Updates) -> Vec<ReleaseVersions> {
+    bodhi::release_versions(releases, &updates.updates)
+}
+
+pub async fn bugs(up: &Upstream, source: &str) -> Result<Bugs, UpstreamError> {
+    let list = up.bugzilla.open_bugs(source, BUGS_LIMIT).await?;
+    Ok(Bugs { bugs: bugzilla::to_bugs(&list) })
+}
+
+pub async fn maintainers(up: &Upstream, source: &str) -> Result<Maintainers, UpstreamError> {
+    Ok(up.distgit.project(source).await?.map(|p| distgit::to_maintainers(&p)).unwrap_or_default())
+}
+
+/// dist-git branches and the spec file of the default branch, plus the
+/// commit of the newest build.
+pub async fn sources(up: &Upstream, source: &str, builds: Option<&Builds>) -> Result<Sources, UpstreamError> {
+    let branches = up.distgit.branches(source).await?;
+    let default_branch = branches.as_ref().and_then(|b| b.default.clone()).or_else(|| Some("rawhide".into()));
+    let spec = match default_branch.as_deref() {
+        Some(branch) => up
+            .distgit
+            .spec(source, branch)
+            .await?
+            .map(|text| distgit::parse_spec(&text, branch, &format!("{source}.spec"))),
+        None => None,
+    };
+    let latest_build_commit = builds.and_then(|b| b.builds.iter().find(|b| b.source.is_some())).and_then(|b| {
+        let url = b.source.clone()?;
+        let commit = url.rsplit_once('#').map(|(_, c)| c.to_string()).unwrap_or_default();
+        Some(SourceCommit { nvr: b.nvr.clone(), url, commit })
+    });
+    Ok(Sources {
+        git_url: distgit::DistGit::web_url(source),
+        default_branch,
+        branches: distgit::sort_branches(branches.map(|b| b.branches).unwrap_or_default()),
+        spec,
+        latest_build_commit,
+    })
+}
+
+/// Files of the given binaries in one branch.
+pub async fn contents(up: &Upstream, branch: &str, names: &[String]) -> Result<Contents, UpstreamError> {
+    let files = try_join_all(names.iter().map(|n| up.mdapi.files(branch, n))).await?;
+    let packages = names.iter().zip(files).filter_map(|(name, f)| f.map(|f| mdapi::to_files(name, &f))).collect();
+    Ok(Contents { packages })
+}
+
+/// The changelog of `name` in one branch; a source package reads its source RPM's.
+pub async fn changelog(
+    up: &Upstream,
+    branch: &str,
+    name: &str,
+    is_source: bool,
+) -> Result<Option<Changelog>, UpstreamError> {
+    let repo_branch = if is_source { format!("src_{branch}") } else { branch.to_string() };
+    let log = up.mdapi.changelog(&repo_branch, name).await?;
+    Ok(log.map(|l| Changelog { package: name.to_string(), repo: l.repo.clone(), entries: mdapi::to_changelog(&l) }))
+}
+
+/// Dependencies of the given binaries in one branch, each capability resolved
+/// to its providers, and the packages requiring any of their provides.
+pub async fn dependencies(
+    up: &Upstream,
+    snap: &BranchSnapshot,
+    names: &[String],
+) -> Result<Dependencies, UpstreamError> {
+    let mut packages = Vec::new();
+    for name in names {
+        let Some(pkg) = snap.binary(name) else { continue };
+        let mut deps = mdapi::to_deps(name, pkg);
+        for list in
+            [&mut deps.requires, &mut deps.recommends, &mut deps.suggests, &mut deps.supplements, &mut deps.enhances]
+        {
+            resolve(up, &snap.branch, list).await?;
+        }
+        deps.required_by = required_by(up, &snap.branch, name, &deps.provides).await?;
+        packages.push(deps);
+    }
+    Ok(Dependencies { packages })
+}
+
+/// Fills `providers` of each capability; rich dependencies (`(a with b)`) stay unresolved.
+async fn resolve(up: &Upstream, branch: &str, deps: &mut [Dependency]) -> Result<(), UpstreamError> {
+    let lookups = deps.iter().map(|d| async move {
+        if d.name.starts_with('(') {
+            return Ok(Vec::new());
+        }
+        up.mdapi.relation(branch, Relation::Provides, &d.name).await
+    });
+    let results: Vec<_> = join_all(lookups).await;
+    for (dep, found) in deps.iter_mut().zip(results) {
+        let mut names: Vec<String> = found?.iter().map(binary_name).collect();
+        names.sort();
+        names.dedup();
+        dep.providers = names;
+    }
+    Ok(())
+}
+
+async fn required_by(
+    up: &Upstream,
+    branch: &str,
+    own: &str,
+    provides: &[Dependency],
+) -> Result<Vec<String>, UpstreamError> {
+    let found = try_join_all(provides.iter().map(|p| up.mdapi.relation(branch, Relation::Requires, &p.name))).await?;
+    let names: BTreeSet<String> = found.iter().flatten().map(binary_name).filter(|n| n != own).collect();
+    Ok(names.into_iter().collect())
+}

@@ -1,0 +1,165 @@
+//! What pages read: tab views assembled from materialized rows. Plain async
+//! functions over the pool, so tests call them without Leptos; the server
+//! functions in `pages/` are thin wrappers around these.
+use serde::de::DeserializeOwned;
+use sqlx::PgPool;
+
+use crate::db::{self, releases::ReleaseRow};
+use crate::error::AppError;
+use crate::model::{Branch, Overview, PackageHeader, Tab, TabView};
+
+/// The package row behind the page header, or `NotFound` (with other-case matches).
+pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<PackageHeader, AppError> {
+    let Some(row) = db::packages::get(pool, name).await? else {
+        let other_case = db::packages::other_case(pool, name).await?;
+        return Err(AppError::NotFound { name: name.to_string(), other_case });
+    };
+    let sub_packages =
+        if row.name == row.source_name { db::packages::sub_packages(pool, &row.name).await? } else { Vec::new() };
+    Ok(PackageHeader {
+        name: row.name,
+        source_name: row.source_name,
+        summary: row.summary,
+        upstream_url: row.upstream_url,
+        license: row.license,
+        sub_packages,
+        site_url: site_url.to_string(),
+    })
+}
+
+/// One tab of a package. Builds, updates, bugs and sources come from the
+/// source package's rows; per-release tabs pick `branch` or the default.
+pub async fn tab<T: DeserializeOwned>(
+    pool: &PgPool,
+    name: &str,
+    tab: Tab,
+    branch: Option<&str>,
+) -> Result<TabView<T>, AppError> {
+    let owner = owner_of(pool, name, tab).await?;
+    let (branch, branches) = if tab.per_branch() {
+        let available = db::tabs::branches(pool, &owner, tab).await?;
+        let releases = db::releases::all(pool).await?;
+        let branches = order_branches(&available, &releases);
+        (choose_branch(branch, &branches, &releases), branches)
+    } else {
+        (None, Vec::new())
+    };
+    let row = db::tabs::get(pool, &owner, tab, branch.as_deref().unwrap_or("")).await?;
+    let (fetched_at, data) = match row {
+        Some(row) => (Some(row.fetched_at), Some(row.decode(&format!("{owner}/{}", tab.slug()))?)),
+        None => (None, None),
+    };
+    Ok(TabView { owner, branch, branches, fetched_at, data })
+}
+
+/// The overview: a package's own mdapi part, and for a sub-package the source
+/// package's Bodhi, Koji, Bugzilla and dist-git parts.
+pub async fn overview(pool: &PgPool, name: &str, branch: Option<&str>) -> Result<TabView<Overview>, AppError> {
+    let mut view: TabView<Overview> = tab(pool, name, Tab::Overview, None).await?;
+    let package = db::packages::get(pool, name).await?;
+    if let Some(source) = package.filter(|p| p.source_name != p.name).map(|p| p.source_name) {
+        if let Some(row) = db::tabs::get(pool, &source, Tab::Overview, "").await? {
+            let their_time = row.fetched_at;
+            let theirs: Overview = row.decode(&format!("{source}/overview"))?;
+            let mine = view.data.get_or_insert_with(Overview::default);
+            mine.releases = theirs.releases;
+            mine.latest_build = theirs.latest_build;
+            mine.bugs = theirs.bugs;
+            mine.maintainers = theirs.maintainers;
+            view.fetched_at = view.fetched_at.max(Some(their_time));
+        }
+    }
+    let releases = db::releases::all(pool).await?;
+    let available: Vec<String> = view
+        .data
+        .as_ref()
+        .and_then(|o| o.info.as_ref())
+        .map(|info| info.value.iter().map(|i| i.branch.clone()).collect())
+        .unwrap_or_default();
+    view.branches = order_branches(&available, &releases);
+    view.branch = choose_branch(branch, &view.branches, &releases);
+    Ok(view)
+}
+
+/// Whose rows a tab shows: the source package's for source-level tabs.
+async fn owner_of(pool: &PgPool, name: &str, tab: Tab) -> Result<String, AppError> {
+    let Some(row) = db::packages::get(pool, name).await? else {
+        return Err(AppError::NotFound { name: name.to_string(), other_case: Vec::new() });
+    };
+    Ok(if tab.of_source() { row.source_name } else { row.name })
+}
+
+/// Available branches, newest release first; branches Bodhi does not list go last.
+pub fn order_branches(available: &[String], releases: &[ReleaseRow]) -> Vec<Branch> {
+    let rank = |b: &str| releases.iter().find(|r| r.branch == b).map(|r| r.rank);
+    let mut sorted: Vec<&String> = available.iter().collect();
+    sorted.sort_by(|a, b| rank(b).cmp(&rank(a)).then_with(|| b.cmp(a)));
+    sorted.dedup();
+    sorted.into_iter().map(|b| Branch { branch: b.clone(), label: branch_label(b, releases) }).collect()
+}
+
+fn branch_label(branch: &str, releases: &[ReleaseRow]) -> String {
+    if branch == "rawhide" {
+        return "Rawhide".to_string();
+    }
+    releases.iter().find(|r| r.branch == branch).map(|r| r.long_name.clone()).unwrap_or_else(|| branch.to_string())
+}
+
+/// The requested branch when the package has it; else the newest stable
+/// (Bodhi `current`) release that has the package; else rawhide; else the newest.
+pub fn choose_branch(requested: Option<&str>, branches: &[Branch], releases: &[ReleaseRow]) -> Option<String> {
+    let has = |b: &str| branches.iter().any(|x| x.branch == b);
+    if let Some(r) = requested.filter(|r| has(r)) {
+        return Some(r.to_string());
+    }
+    releases
+        .iter()
+        .filter(|r| r.state == "current" && r.branch != "rawhide" && has(&r.branch))
+        .max_by_key(|r| r.rank)
+        .map(|r| r.branch.clone())
+        .or_else(|| has("rawhide").then(|| "rawhide".to_string()))
+        .or_else(|| branches.first().map(|b| b.branch.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release(branch: &str, state: &str, rank: i32) -> ReleaseRow {
+        ReleaseRow {
+            branch: branch.into(),
+            name: branch.to_uppercase(),
+            long_name: format!("Fedora {}", branch.trim_start_matches('f')),
+            state: state.into(),
+            rank,
+        }
+    }
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn default_is_newest_stable_release_with_the_package() {
+        let releases =
+            [release("rawhide", "pending", 100), release("f42", "current", 42), release("f41", "current", 41)];
+        let branches = order_branches(&names(&["f41", "rawhide", "f42"]), &releases);
+        let order: Vec<_> = branches.iter().map(|b| b.branch.as_str()).collect();
+        assert_eq!(order, ["rawhide", "f42", "f41"]);
+        assert_eq!(branches[0].label, "Rawhide");
+        assert_eq!(branches[1].label, "Fedora 42");
+        assert_eq!(choose_branch(None, &branches, &releases).as_deref(), Some("f42"));
+        assert_eq!(choose_branch(Some("f41"), &branches, &releases).as_deref(), Some("f41"));
+        assert_eq!(choose_branch(Some("f99"), &branches, &releases).as_deref(), Some("f42"));
+    }
+
+    #[test]
+    fn falls_back_to_rawhide_then_anything() {
+        let releases = [release("rawhide", "pending", 100), release("f42", "pending", 42)];
+        let branches = order_branches(&names(&["f42", "rawhide"]), &releases);
+        assert_eq!(choose_branch(None, &branches, &releases).as_deref(), Some("rawhide"));
+        let branches = order_branches(&names(&["epel9"]), &releases);
+        assert_eq!(choose_branch(None, &branches, &releases).as_deref(), Some("epel9"));
+        assert_eq!(choose_branch(None, &[], &releases), None);
+    }
+}

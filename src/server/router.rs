@@ -1,0 +1,102 @@
+//! The HTTP router: Leptos pages and server functions, static files, and the
+//! redirects that keep old links working.
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::extract::{Path, Request};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
+
+use super::config::ServeArgs;
+use super::state::AppState;
+use crate::app::{shell, App};
+use crate::model::url_segment;
+
+/// The complete application router.
+pub fn build(state: AppState, options: LeptosOptions) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let pages = Router::new()
+        .route("/pkgs/{source}/{package}", get(static_site_redirect))
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .with_state(options);
+    // Trailing slashes are stripped before routing, so `/packages/foo/`
+    // (the old app's form) reaches the same page as `/packages/foo`.
+    Router::new().fallback_service(pages).layer(middleware::from_fn(strip_trailing_slash))
+}
+
+/// Loads runtime settings from Leptos.toml (overridable by flags and `LEPTOS_*`).
+pub fn leptos_options(args: &ServeArgs) -> anyhow::Result<LeptosOptions> {
+    let file = args.leptos_config.to_str().filter(|_| args.leptos_config.exists());
+    let conf = get_configuration(file).map_err(|e| anyhow::anyhow!("reading Leptos settings: {e}"))?;
+    let mut options = conf.leptos_options;
+    if let Some(addr) = &args.site_addr {
+        options.site_addr = addr.parse::<SocketAddr>().with_context(|| format!("bad site address {addr}"))?;
+    }
+    if let Some(root) = &args.site_root {
+        options.site_root = root.clone().into();
+    }
+    Ok(options)
+}
+
+/// Serves until SIGTERM or Ctrl-C, finishing in-flight requests.
+pub async fn serve(pool: PgPool, args: ServeArgs) -> anyhow::Result<()> {
+    let options = leptos_options(&args)?;
+    let addr = options.site_addr;
+    let app = build(AppState { pool, site_url: args.site_url.trim_end_matches('/').to_string() }, options);
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(%addr, "serving http://{addr}");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server failed")
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
+
+/// `/pkgs/{source}/{package}/` was the static site's URL for a package.
+async fn static_site_redirect(Path((_source, package)): Path<(String, String)>) -> Response {
+    moved(&format!("/packages/{}", url_segment(&package)))
+}
+
+async fn strip_trailing_slash(request: Request, next: Next) -> Response {
+    let path = request.uri().path();
+    if path.len() > 1 && path.ends_with('/') && !path.starts_with("/pkg/") {
+        // One leading slash only: `//host/` must not become a protocol-relative URL.
+        let mut to = format!("/{}", path.trim_matches('/'));
+        if let Some(q) = request.uri().query() {
+            to.push('?');
+            to.push_str(q);
+        }
+        return moved(&to);
+    }
+    next.run(request).await
+}
+
+fn moved(to: &str) -> Response {
+    (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, to.to_string())]).into_response()
+}

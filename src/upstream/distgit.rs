@@ -1,0 +1,245 @@
+//! Fedora dist-git (Pagure): maintainers, branches and the spec file.
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use super::http::Http;
+use super::{ParseError, Reason, Service, UpstreamError};
+use crate::model::{url_segment, Maintainers, SpecEntry, SpecFile};
+
+/// `GET /api/0/rpms/{name}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Project {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    pub access_users: Access,
+    pub access_groups: Access,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Access {
+    #[serde(default)]
+    pub owner: Vec<String>,
+    #[serde(default)]
+    pub admin: Vec<String>,
+    #[serde(default)]
+    pub commit: Vec<String>,
+    #[serde(default)]
+    pub collaborator: Vec<String>,
+    #[serde(default)]
+    pub ticket: Vec<String>,
+}
+
+/// `GET /api/0/rpms/{name}/git/branches`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GitBranches {
+    pub branches: Vec<String>,
+    pub default: Option<String>,
+}
+
+pub fn parse_project(body: &str) -> Result<Project, ParseError> {
+    Ok(serde_json::from_str(body)?)
+}
+
+pub fn parse_branches(body: &str) -> Result<GitBranches, ParseError> {
+    Ok(serde_json::from_str(body)?)
+}
+
+pub fn to_maintainers(project: &Project) -> Maintainers {
+    let u = &project.access_users;
+    let g = &project.access_groups;
+    let mut groups: Vec<String> =
+        [&g.owner, &g.admin, &g.commit, &g.collaborator].into_iter().flatten().cloned().collect();
+    groups.sort();
+    groups.dedup();
+    Maintainers {
+        owners: u.owner.clone(),
+        admins: u.admin.clone(),
+        committers: u.commit.clone(),
+        collaborators: u.collaborator.clone(),
+        groups,
+    }
+}
+
+/// Branches newest first: rawhide, then Fedora and EPEL branches by number.
+pub fn sort_branches(mut branches: Vec<String>) -> Vec<String> {
+    let key = |b: &String| {
+        let digits: String = b.chars().filter(|c| c.is_ascii_digit()).collect();
+        (b == "rawhide" || b == "main", b.starts_with('f'), digits.parse::<u32>().unwrap_or(0), b.clone())
+    };
+    branches.sort_by_key(|b| std::cmp::Reverse(key(b)));
+    branches
+}
+
+/// Reads the preamble of a spec file: license, sources and patches, with the
+/// simple macros (`%{name}`, `%{version}`, `%global`) expanded for display.
+pub fn parse_spec(text: &str, branch: &str, file_name: &str) -> SpecFile {
+    let mut macros: HashMap<String, String> = HashMap::new();
+    let mut license = None;
+    let mut sources = Vec::new();
+    let mut patches = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("%global").or_else(|| line.strip_prefix("%define")) {
+            let mut parts = rest.trim().splitn(2, char::is_whitespace);
+            if let (Some(k), Some(v)) = (parts.next(), parts.next()) {
+                let value = expand(v.trim(), &macros);
+                macros.insert(k.to_string(), value);
+            }
+            continue;
+        }
+        let Some((tag, value)) = line.split_once(':') else { continue };
+        let tag = tag.trim();
+        if tag.is_empty() || tag.contains(char::is_whitespace) || tag.starts_with('%') {
+            continue;
+        }
+        let value = expand(value.trim(), &macros);
+        let lower = tag.to_ascii_lowercase();
+        match lower.as_str() {
+            "name" | "version" | "release" | "url" => {
+                macros.insert(lower.clone(), value.clone());
+            }
+            "license" => license = Some(value.clone()),
+            _ => {}
+        }
+        let numbered = |prefix: &str| lower.strip_prefix(prefix).is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+        if numbered("source") {
+            sources.push(SpecEntry { tag: tag.to_string(), value });
+        } else if numbered("patch") {
+            patches.push(SpecEntry { tag: tag.to_string(), value });
+        }
+    }
+    SpecFile {
+        branch: branch.to_string(),
+        file_name: file_name.to_string(),
+        text: text.to_string(),
+        license,
+        sources,
+        patches,
+    }
+}
+
+/// Expands `%{name}` and `%name` for the macros seen so far; leaves the rest.
+fn expand(value: &str, macros: &HashMap<String, String>) -> String {
+    let mut out = value.to_string();
+    for _ in 0..5 {
+        let mut next = out.clone();
+        for (k, v) in macros {
+            next = next.replace(&format!("%{{{k}}}"), v);
+            next = next.replace(&format!("%{{?{k}}}"), v);
+        }
+        if next == out {
+            break;
+        }
+        out = next;
+    }
+    out
+}
+
+/// The dist-git client, at a configurable base URL.
+#[derive(Clone)]
+pub struct DistGit {
+    http: Http,
+    base: String,
+}
+
+impl DistGit {
+    pub fn new(http: Http, base: &str) -> Self {
+        DistGit { http, base: base.trim_end_matches('/').to_string() }
+    }
+
+    /// The page of the package on dist-git, for links.
+    pub fn web_url(name: &str) -> String {
+        format!("https://src.fedoraproject.org/rpms/{}", url_segment(name))
+    }
+
+    async fn get(&self, call: &str, path: String) -> Result<Option<String>, UpstreamError> {
+        let body = self.http.get(Service::DistGit, call, &format!("{}{path}", self.base)).await?;
+        match body.status {
+            200 => Ok(Some(body.text)),
+            404 => Ok(None),
+            s => Err(UpstreamError::new(Service::DistGit, call, Reason::Status(s))),
+        }
+    }
+
+    fn parsed<T>(call: &str, r: Result<T, ParseError>) -> Result<T, UpstreamError> {
+        r.map_err(|e| UpstreamError::new(Service::DistGit, call, Reason::Parse(e.0)))
+    }
+
+    pub async fn project(&self, name: &str) -> Result<Option<Project>, UpstreamError> {
+        let call = format!("rpms/{name}");
+        match self.get(&call, format!("/api/0/rpms/{}", url_segment(name))).await? {
+            Some(text) => Self::parsed(&call, parse_project(&text)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub async fn branches(&self, name: &str) -> Result<Option<GitBranches>, UpstreamError> {
+        let call = format!("rpms/{name}/git/branches");
+        match self.get(&call, format!("/api/0/rpms/{}/git/branches", url_segment(name))).await? {
+            Some(text) => Self::parsed(&call, parse_branches(&text)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// The spec file as raw text from one branch.
+    pub async fn spec(&self, name: &str, branch: &str) -> Result<Option<String>, UpstreamError> {
+        let n = url_segment(name);
+        let call = format!("raw {branch}/{name}.spec");
+        self.get(&call, format!("/rpms/{n}/raw/{}/f/{n}.spec", url_segment(branch))).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::test_fixtures::read;
+
+    #[test]
+    fn maintainers_from_project() {
+        let project = parse_project(&read("distgit/api/0/rpms/python-requre.json")).unwrap();
+        let m = to_maintainers(&project);
+        assert_eq!(m.owners, ["mfocko"]);
+        assert_eq!(m.admins, ["lachmanfrantisek", "lbarczio", "mfocko", "mmassari", "ttomecek"]);
+        assert!(!m.orphaned());
+        let ogr = to_maintainers(&parse_project(&read("distgit/api/0/rpms/python-ogr.json")).unwrap());
+        assert_eq!(ogr.committers, ["packit", "usercont", "zuul"]);
+    }
+
+    #[test]
+    fn orphan_owner() {
+        let body = read("distgit/api/0/rpms/python-requre.json")
+            .replace("\"mfocko\"\n  ],\n  \"ticket\"", "\"orphan\"\n  ],\n  \"ticket\"");
+        let project = parse_project(&body).unwrap();
+        assert!(to_maintainers(&project).orphaned());
+    }
+
+    #[test]
+    fn branches_newest_first() {
+        let b = parse_branches(&read("distgit/api/0/rpms/python-requre/git/branches.json")).unwrap();
+        assert_eq!(b.default.as_deref(), Some("rawhide"));
+        let sorted = sort_branches(b.branches);
+        assert_eq!(sorted[..4], ["rawhide", "main", "f42", "f41"]);
+        assert_eq!(sorted.last().map(String::as_str), Some("f30"));
+    }
+
+    #[test]
+    fn spec_preamble() {
+        let text = read("distgit/rpms/python-requre/raw/rawhide/f/python-requre.spec");
+        let spec = parse_spec(&text, "rawhide", "python-requre.spec");
+        assert_eq!(spec.license.as_deref(), Some("MIT"));
+        assert_eq!(spec.sources.len(), 1);
+        assert!(spec.sources[0].value.contains("requre"), "{:?}", spec.sources);
+        assert!(!spec.sources[0].value.contains("%{"), "{:?}", spec.sources);
+        assert!(spec.text.contains("%changelog"));
+    }
+
+    #[test]
+    fn expands_globals_and_numbered_patches() {
+        let spec = parse_spec("%global srcname foo\nName: python-%{srcname}\nVersion: 1.2\nSource0: https://x/%{srcname}-%{version}.tar.gz\nPatch1: fix.patch\nPatch: other.patch\nPatchA: no\n", "f42", "x.spec");
+        assert_eq!(spec.sources[0].value, "https://x/foo-1.2.tar.gz");
+        let patches: Vec<_> = spec.patches.iter().map(|p| p.value.as_str()).collect();
+        assert_eq!(patches, ["fix.patch", "other.patch"]);
+    }
+}

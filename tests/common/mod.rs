@@ -1,0 +1,91 @@
+//! Shared test set-up: the recorded upstream served over HTTP, the demo data
+//! loaded through the real refresh path, and requests to the in-process router.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode};
+use axum::Router;
+use fedora_packages::model::Tab;
+use fedora_packages::server::state::AppState;
+use fedora_packages::upstream::{Upstream, UpstreamConfig};
+use leptos::prelude::LeptosOptions;
+use sqlx::PgPool;
+use tower::ServiceExt;
+
+/// The demo recordings bundled with the project.
+pub fn demo_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo/upstream")
+}
+
+/// The demo's source packages (every dist-git project recorded).
+pub const DEMO_PACKAGES: [&str; 6] =
+    ["colin", "packit", "python-bugzilla", "python-ogr", "python-requre", "python-specfile"];
+
+/// Serves `dir` on an ephemeral port; returns its base URL.
+pub async fn replay(dir: PathBuf) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind replay server");
+    let addr = listener.local_addr().expect("replay address");
+    tokio::spawn(fedora_packages::replay::serve(dir, listener));
+    format!("http://{addr}")
+}
+
+/// Connectors pointed at a fresh replay server of the demo recordings.
+pub async fn demo_upstream() -> Upstream {
+    Upstream::new(&UpstreamConfig::all_under(&replay(demo_dir()).await)).expect("upstream clients")
+}
+
+/// Loads every demo package through the refresh path; panics on any failure.
+pub async fn load_demo(pool: &PgPool) {
+    let upstream = demo_upstream().await;
+    for name in DEMO_PACKAGES {
+        let report = fedora_packages::refresh::refresh(pool, &upstream, name, &Tab::ALL).await.expect("refresh");
+        assert!(report.failures.is_empty(), "{name}: {:?}", report.failures);
+    }
+}
+
+pub fn router(pool: PgPool) -> Router {
+    let options = LeptosOptions::builder().output_name("fedora-packages").build();
+    let state = AppState { pool, site_url: "https://packages.example.org".into() };
+    fedora_packages::server::router::build(state, options)
+}
+
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    pub fn html(&self) -> scraper::Html {
+        scraper::Html::parse_document(&self.body)
+    }
+
+    /// Text of every element matching `selector`, whitespace-collapsed.
+    pub fn texts(&self, selector: &str) -> Vec<String> {
+        let sel = scraper::Selector::parse(selector).expect("selector");
+        self.html()
+            .select(&sel)
+            .map(|e| e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect()
+    }
+
+    pub fn attr(&self, selector: &str, attr: &str) -> Option<String> {
+        let sel = scraper::Selector::parse(selector).expect("selector");
+        self.html().select(&sel).next().and_then(|e| e.value().attr(attr).map(String::from))
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+}
+
+pub async fn get(router: &Router, uri: &str) -> Page {
+    let request = Request::builder().uri(uri).header("accept", "text/html").body(Body::empty()).expect("request");
+    let response = router.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
+    Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
