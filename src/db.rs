@@ -1,8 +1,10 @@
 //! Server-only database access, grouped by table. Pages read through here;
 //! only the refresh path writes.
 
+pub mod failures;
 pub mod packages;
 pub mod releases;
+pub mod sync_runs;
 pub mod tabs;
 
 use std::time::Duration;

@@ -21,6 +21,8 @@ pub mod replay;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
+pub mod sync;
+#[cfg(feature = "ssr")]
 pub mod upstream;
 
 #[cfg(all(test, feature = "ssr"))]

@@ -3,8 +3,10 @@ use std::io::IsTerminal;
 
 use anyhow::Context;
 use clap::Parser;
+use fedora_packages::replay::{FaultPlan, Faults};
 use fedora_packages::server::config::{Cli, Command, ServeArgs};
 use fedora_packages::server::{commands, router};
+use fedora_packages::upstream::Upstream;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -27,7 +29,14 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .with_context(|| format!("cannot listen on {}", args.addr))?;
             tracing::info!(addr = %args.addr, dir = %args.dir.display(), "serving recorded upstream responses");
-            fedora_packages::replay::serve(args.dir, listener).await.context("replay server failed")
+            let faults = Faults::new(FaultPlan { delay_ms: args.delay_ms, ..FaultPlan::default() });
+            fedora_packages::replay::serve(args.dir, listener, faults).await.context("replay server failed")
+        }
+        Command::Sync(args) => {
+            let pool = commands::open_database(&cli.db, true).await?;
+            let upstream = Upstream::new(&args.upstream.config())?;
+            let packages = (!args.all).then_some(args.packages);
+            commands::sync(&pool, &upstream, packages, args.tabs, args.concurrency).await
         }
     }
 }

@@ -14,14 +14,25 @@ use percent_encoding::percent_decode_str;
 
 use crate::model::url_segment;
 
+pub mod faults;
+
+pub use faults::{FaultKind, FaultPlan, Faults};
+
 #[derive(Clone)]
 struct Recordings {
     dir: Arc<PathBuf>,
 }
 
-/// The replay server's routes, answering from `dir`.
-pub fn router(dir: PathBuf) -> Router {
-    Router::new().fallback(answer).with_state(Recordings { dir: Arc::new(dir) })
+/// The replay server's routes, answering from `dir`, with `faults` in front.
+pub fn router(dir: PathBuf, faults: Faults) -> Router {
+    let control = Router::new()
+        .route("/_replay/faults", axum::routing::put(faults::put).delete(faults::clear))
+        .with_state(faults.clone());
+    Router::new()
+        .fallback(answer)
+        .with_state(Recordings { dir: Arc::new(dir) })
+        .merge(control)
+        .layer(axum::middleware::from_fn_with_state(faults, faults::inject))
 }
 
 async fn answer(State(rec): State<Recordings>, request: Request) -> Response {
@@ -41,7 +52,7 @@ async fn answer(State(rec): State<Recordings>, request: Request) -> Response {
         ("mdapi", &Method::GET) => mdapi(&rec.dir, rest).await,
         ("bodhi", &Method::GET) => bodhi(&rec.dir, rest, &query).await,
         ("bugzilla", &Method::GET) => bugzilla(&rec.dir, rest, &query).await,
-        ("distgit", &Method::GET) => distgit(&rec.dir, rest).await,
+        ("distgit", &Method::GET) => distgit(&rec.dir, rest, &query).await,
         ("koji", &Method::POST) => koji(&rec.dir, &body).await,
         _ => plain(StatusCode::NOT_FOUND, "404: Not Found"),
     }
@@ -167,11 +178,12 @@ async fn bugzilla(dir: &Path, rest: &[String], query: &str) -> Response {
 
 /// dist-git: `/api/0/rpms/{name}`, `/api/0/rpms/{name}/git/branches`,
 /// `/rpms/{name}/raw/{branch}/f/{file}`.
-async fn distgit(dir: &Path, rest: &[String]) -> Response {
+async fn distgit(dir: &Path, rest: &[String], query: &str) -> Response {
     let root = dir.join("distgit");
     let not_found = || json(StatusCode::NOT_FOUND, r#"{"error": "Project not found", "error_code": "ENOPROJECT"}"#);
     let parts: Vec<&str> = rest.iter().map(String::as_str).collect();
     match parts.as_slice() {
+        ["api", "0", "projects"] => project_listing(&root, query).await,
         ["api", "0", "rpms", name] => match read(&file_for(&root, &["api", "0", "rpms"], name, ".json")).await {
             Some(body) => json(StatusCode::OK, body),
             None => not_found(),
@@ -195,6 +207,44 @@ async fn distgit(dir: &Path, rest: &[String]) -> Response {
         }
         _ => not_found(),
     }
+}
+
+/// `GET /api/0/projects?namespace=rpms&page=N&per_page=M`: a page of the
+/// recorded projects, in Pagure's listing shape (composed from the recorded
+/// `rpms/{name}` objects; no recording of a whole listing exists).
+async fn project_listing(root: &Path, query: &str) -> Response {
+    let page: usize = query_value(query, "page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
+    let per_page: usize = query_value(query, "per_page").and_then(|p| p.parse().ok()).unwrap_or(20).clamp(1, 100);
+    let mut names: Vec<PathBuf> = match std::fs::read_dir(root.join("api/0/rpms")) {
+        Ok(dir) => dir
+            .filter_map(|e| e.ok())
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    names.sort();
+    let total = names.len();
+    let pages = total.div_ceil(per_page).max(1);
+    let mut projects = Vec::new();
+    for path in names.iter().skip((page - 1) * per_page).take(per_page) {
+        if let Some(p) = read(path).await.and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok()) {
+            projects.push(p);
+        }
+    }
+    let link = |p: usize| {
+        format!("https://src.fedoraproject.org/api/0/projects?per_page={per_page}&namespace=rpms&fork=False&page={p}")
+    };
+    let body = serde_json::json!({
+        "args": {"fork": false, "namespace": "rpms", "owner": null, "page": page, "pattern": null,
+                 "per_page": per_page, "short": false, "tags": [], "username": null},
+        "pagination": {"first": link(1), "last": link(pages), "next": (page < pages).then(|| link(page + 1)),
+                       "page": page, "pages": pages, "per_page": per_page,
+                       "prev": (page > 1).then(|| link(page - 1))},
+        "projects": projects,
+        "total_projects": total,
+    });
+    json(StatusCode::OK, body.to_string())
 }
 
 /// Koji XML-RPC: `getPackageID(name)` and `listBuilds(packageID=...)`.
@@ -252,6 +302,6 @@ fn koji_fault(code: i32, message: &str) -> Response {
 }
 
 /// Serves the recordings on `listener` until the task is dropped.
-pub async fn serve(dir: PathBuf, listener: tokio::net::TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router(dir)).await
+pub async fn serve(dir: PathBuf, listener: tokio::net::TcpListener, faults: Faults) -> std::io::Result<()> {
+    axum::serve(listener, router(dir, faults)).await
 }

@@ -6,9 +6,9 @@ const TABS: [string, string, string][] = [
   ["/builds", "table.builds", "python-requre-0.5.0-1.fc33"],
   ["/updates", "table.updates", "FEDORA-2021-63331f9029"],
   ["/bugs", ".tab-content", "open bug"],
-  ["/contents", ".file-tree", "requre-patch"],
+  ["/contents", ".tab-content", "requre-patch"],
   ["/changelog", ".changelog", "Update to 0.8.6 upstream release"],
-  ["/dependencies", ".package-deps", "python3-ogr"],
+  ["/dependencies", ".tab-content", "python3-ogr"],
   ["/sources", ".spec-text", "%changelog"],
 ];
 

@@ -132,6 +132,10 @@ pub async fn write(
         }
     }
     failures.dedup_by(|a, b| a.to_string() == b.to_string());
+    for failure in failures.iter() {
+        tracing::warn!(package.name = %source, service = %failure.service, call = %failure.call, error = %failure.reason, "upstream call failed; old data kept");
+        db::failures::record(&mut tx, source, failure).await?;
+    }
     tx.commit().await?;
     Ok(out)
 }

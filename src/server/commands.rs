@@ -7,6 +7,7 @@ use sqlx::{PgPool, Postgres};
 
 use super::config::DbArgs;
 use crate::model::Tab;
+use crate::sync::SyncPlan;
 use crate::upstream::{Upstream, UpstreamConfig};
 
 /// Connects (creating the database and applying migrations when asked),
@@ -49,36 +50,56 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Replays `dir` through a local recorded-upstream server and refreshes every
-/// package found there, exactly as a sync against production would.
-pub async fn load_demo(pool: &PgPool, dir: &Path) -> anyhow::Result<()> {
+/// `sync`: refreshes the packages asked for, printing a summary; fails
+/// (non-zero exit) when any package had a failing upstream call.
+pub async fn sync(
+    pool: &PgPool,
+    upstream: &Upstream,
+    packages: Option<Vec<String>>,
+    tabs: Vec<Tab>,
+    concurrency: usize,
+) -> anyhow::Result<()> {
+    let tabs = if tabs.is_empty() { Tab::ALL.to_vec() } else { tabs };
+    let plan = SyncPlan { packages, tabs, concurrency, progress_bar: crate::sync::wants_progress_bar() };
+    let summary = tokio::select! {
+        result = crate::sync::run(pool, upstream, &plan) => result?,
+        _ = tokio::signal::ctrl_c() => bail!("interrupted: run the same command again to resume"),
+    };
+    let message = format!(
+        "sync: {} packages, {} refreshed, {} skipped (done earlier in this run), {} failed",
+        summary.total,
+        summary.refreshed,
+        summary.skipped,
+        summary.failed.len()
+    );
+    tracing::info!("{message}");
+    eprintln!("{message}");
+    if !summary.failed.is_empty() {
+        for (name, why) in &summary.failed {
+            eprintln!("  failed: {name}: {why}");
+        }
+        bail!("{} packages failed; run the same command again to retry them", summary.failed.len());
+    }
+    Ok(())
+}
+
+/// Serves `dir` with the recorded-upstream server on a free local port.
+pub async fn start_replay(dir: &Path) -> anyhow::Result<(String, tokio::task::JoinHandle<std::io::Result<()>>)> {
     if !dir.join("distgit/api/0/rpms").is_dir() {
         bail!("{} does not look like a recordings directory (no distgit/api/0/rpms)", dir.display());
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("cannot start the replay server")?;
     let addr = listener.local_addr()?;
-    let server = tokio::spawn(crate::replay::serve(dir.to_path_buf(), listener));
-    let upstream = Upstream::new(&UpstreamConfig::all_under(&format!("http://{addr}")))?;
+    let server = tokio::spawn(crate::replay::serve(dir.to_path_buf(), listener, crate::replay::Faults::default()));
+    Ok((format!("http://{addr}"), server))
+}
 
-    let mut names: Vec<String> = std::fs::read_dir(dir.join("distgit/api/0/rpms"))?
-        .filter_map(|e| e.ok())
-        .filter_map(|e| e.file_name().to_str()?.strip_suffix(".json").map(String::from))
-        .collect();
-    names.sort();
-    let mut failed = Vec::new();
-    for name in &names {
-        let report = crate::refresh::refresh(pool, &upstream, name, &Tab::ALL).await?;
-        for f in &report.failures {
-            tracing::warn!(package.name = %name, error = %f, "upstream call failed");
-        }
-        if !report.failures.is_empty() {
-            failed.push(name.clone());
-        }
-        tracing::info!(package.name = %name, rows.written = report.outcome.written, "loaded demo package");
-    }
+/// The demo: `sync --all` against the recorded upstream in `dir`, exactly
+/// as a sync against production runs.
+pub async fn load_demo(pool: &PgPool, dir: &Path) -> anyhow::Result<()> {
+    let (base, server) = start_replay(dir).await?;
+    let upstream = Upstream::new(&UpstreamConfig::all_under(&base))?;
+    let result = sync(pool, &upstream, None, Vec::new(), 4).await;
     server.abort();
-    if !failed.is_empty() {
-        bail!("some demo packages had failing upstream calls: {}", failed.join(", "));
-    }
-    Ok(())
+    result
 }

@@ -41,6 +41,34 @@ pub enum Command {
     LoadDemo(LoadDemoArgs),
     /// Serve recorded upstream responses over HTTP, for tests and offline work.
     UpstreamReplay(ReplayArgs),
+    /// Fill the database from upstream, for some packages or all of them.
+    /// Rerunning an interrupted or failed sync resumes it.
+    Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// Packages to refresh (source or sub-package names).
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    pub packages: Vec<String>,
+    /// Every package dist-git lists.
+    #[arg(long)]
+    pub all: bool,
+    /// Only these tabs (repeatable); all tabs by default.
+    #[arg(long = "tab", value_parser = parse_tab)]
+    pub tabs: Vec<crate::model::Tab>,
+    /// Packages refreshed at once.
+    #[arg(long, env = "SYNC_CONCURRENCY", default_value_t = 4)]
+    pub concurrency: usize,
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
+}
+
+fn parse_tab(s: &str) -> Result<crate::model::Tab, String> {
+    crate::model::Tab::from_slug(s).ok_or_else(|| {
+        let all: Vec<&str> = crate::model::Tab::ALL.iter().map(|t| t.slug()).collect();
+        format!("unknown tab {s:?}; one of {}", all.join(", "))
+    })
 }
 
 #[derive(Debug, Args, Default)]
@@ -74,6 +102,9 @@ pub struct ReplayArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8089")]
     pub addr: String,
+    /// Delay added to every answer, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    pub delay_ms: u64,
 }
 
 /// Base URLs of the upstream services, defaulting to Fedora production.
@@ -89,17 +120,35 @@ pub struct UpstreamArgs {
     pub mdapi_url: String,
     #[arg(long, env = "DISTGIT_URL", default_value = "https://src.fedoraproject.org")]
     pub distgit_url: String,
+    /// Every service under one base URL, as `upstream-replay` serves them
+    /// (`{base}/koji/kojihub`, `{base}/mdapi`, ...); overrides the five above.
+    #[arg(long, env = "UPSTREAM_BASE_URL")]
+    pub upstream_base_url: Option<String>,
+    /// Requests in flight per service.
+    #[arg(long, env = "UPSTREAM_CONCURRENCY", default_value_t = 8)]
+    pub upstream_concurrency: usize,
+    /// Total time allowed for one upstream request, in seconds.
+    #[arg(long, env = "UPSTREAM_TIMEOUT", default_value_t = 30)]
+    pub upstream_timeout: u64,
 }
 
 impl UpstreamArgs {
     pub fn config(&self) -> UpstreamConfig {
-        UpstreamConfig {
-            koji_url: self.koji_url.clone(),
-            bodhi_url: self.bodhi_url.clone(),
-            bugzilla_url: self.bugzilla_url.clone(),
-            mdapi_url: self.mdapi_url.clone(),
-            distgit_url: self.distgit_url.clone(),
-            http: HttpConfig::default(),
+        let http = HttpConfig {
+            concurrency: self.upstream_concurrency,
+            timeout: std::time::Duration::from_secs(self.upstream_timeout.max(1)),
+            ..HttpConfig::default()
+        };
+        match &self.upstream_base_url {
+            Some(base) => UpstreamConfig { http, ..UpstreamConfig::all_under(base) },
+            None => UpstreamConfig {
+                koji_url: self.koji_url.clone(),
+                bodhi_url: self.bodhi_url.clone(),
+                bugzilla_url: self.bugzilla_url.clone(),
+                mdapi_url: self.mdapi_url.clone(),
+                distgit_url: self.distgit_url.clone(),
+                http,
+            },
         }
     }
 }

@@ -202,7 +202,9 @@ impl Bodhi {
         let call = format!("updates packages={package}");
         let url = format!("{}/updates/?packages={}&rows_per_page={rows}&page=1", self.base, url_query(package));
         match self.get_json(&call, url).await? {
-            Some(text) => parse_updates(&text).map_err(|e| UpstreamError::new(Service::Bodhi, call, Reason::Parse(e.0))),
+            Some(text) => {
+                parse_updates(&text).map_err(|e| UpstreamError::new(Service::Bodhi, call, Reason::Parse(e.0)))
+            }
             None => Ok(UpdatesPage { updates: Vec::new(), total: 0, page: 1, pages: 0 }),
         }
     }
@@ -210,7 +212,10 @@ impl Bodhi {
     pub async fn releases(&self) -> Result<Vec<BodhiRelease>, UpstreamError> {
         let call = "releases state=current,pending,frozen";
         let url = format!("{}/releases/?state=current&state=pending&state=frozen&rows_per_page=100", self.base);
-        let text = self.get_json(call, url).await?.ok_or_else(|| UpstreamError::new(Service::Bodhi, call, Reason::Status(400)))?;
+        let text = self
+            .get_json(call, url)
+            .await?
+            .ok_or_else(|| UpstreamError::new(Service::Bodhi, call, Reason::Status(400)))?;
         parse_releases(&text).map_err(|e| UpstreamError::new(Service::Bodhi, call, Reason::Parse(e.0)))
     }
 }

@@ -30,7 +30,7 @@ fn OverviewBody(overview: Overview, ctx: TabContext) -> impl IntoView {
         let target = if i.arch != "src" || i.sub_packages.contains(&i.name) {
             i.name.clone()
         } else {
-            main_binary(&i.sub_packages).unwrap_or_else(|| i.name.clone())
+            main_binary(&i.name, &i.sub_packages).unwrap_or_else(|| i.name.clone())
         };
         view! { <pre class="install"><code>{format!("sudo dnf install {target}")}</code></pre> }
     });
@@ -61,10 +61,31 @@ fn OverviewBody(overview: Overview, ctx: TabContext) -> impl IntoView {
     }
 }
 
-/// The binary people most likely want: not docs, devel or tests.
-fn main_binary(binaries: &[String]) -> Option<String> {
+/// The binary people most likely want: `python3-foo` for `python-foo`, else
+/// the first that is not docs, devel or tests.
+fn main_binary(source: &str, binaries: &[String]) -> Option<String> {
+    let python3 = source.strip_prefix("python-").map(|stem| format!("python3-{stem}"));
+    if let Some(p) = python3.filter(|p| binaries.contains(p)) {
+        return Some(p);
+    }
     let minor = |n: &String| ["-doc", "-docs", "-devel", "-tests", "-debuginfo"].iter().any(|s| n.ends_with(s));
     binaries.iter().find(|n| !minor(n)).or(binaries.first()).cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::main_binary;
+
+    #[test]
+    fn install_line_picks_the_library_or_the_first_real_binary() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            main_binary("python-bugzilla", &names(&["python-bugzilla-cli", "python3-bugzilla"])).as_deref(),
+            Some("python3-bugzilla")
+        );
+        assert_eq!(main_binary("foo", &names(&["foo-doc", "foo-libs"])).as_deref(), Some("foo-libs"));
+        assert_eq!(main_binary("foo", &names(&["foo-doc"])).as_deref(), Some("foo-doc"));
+    }
 }
 
 #[component]

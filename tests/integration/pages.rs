@@ -1,8 +1,7 @@
 //! Server-rendered pages, requested from the in-process router, parsed as HTML.
-mod common;
 
+use super::common::{get, load_demo, router};
 use axum::http::StatusCode;
-use common::{get, load_demo, router};
 use fedora_packages::db;
 use fedora_packages::model::{Changelog, ChangelogEntry, Tab};
 use sqlx::PgPool;

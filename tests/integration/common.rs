@@ -8,6 +8,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
 use fedora_packages::model::Tab;
+use fedora_packages::replay::Faults;
 use fedora_packages::server::state::AppState;
 use fedora_packages::upstream::{Upstream, UpstreamConfig};
 use leptos::prelude::LeptosOptions;
@@ -25,10 +26,25 @@ pub const DEMO_PACKAGES: [&str; 6] =
 
 /// Serves `dir` on an ephemeral port; returns its base URL.
 pub async fn replay(dir: PathBuf) -> String {
+    replay_with_faults(dir).await.0
+}
+
+/// A replay server and the handle that injects faults into it.
+pub async fn replay_with_faults(dir: PathBuf) -> (String, Faults) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind replay server");
     let addr = listener.local_addr().expect("replay address");
-    tokio::spawn(fedora_packages::replay::serve(dir, listener));
-    format!("http://{addr}")
+    let faults = Faults::default();
+    tokio::spawn(fedora_packages::replay::serve(dir, listener, faults.clone()));
+    (format!("http://{addr}"), faults)
+}
+
+/// Connectors with short timeouts and backoff, so fault tests run fast.
+pub fn quick_upstream(base: &str) -> Upstream {
+    let mut config = UpstreamConfig::all_under(base);
+    config.http.timeout = std::time::Duration::from_millis(1500);
+    config.http.backoff = std::time::Duration::from_millis(20);
+    config.http.max_backoff = std::time::Duration::from_secs(2);
+    Upstream::new(&config).expect("upstream clients")
 }
 
 /// Connectors pointed at a fresh replay server of the demo recordings.

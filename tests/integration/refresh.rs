@@ -1,7 +1,6 @@
 //! The refresh path against the real Postgres and the recorded upstream over HTTP.
-mod common;
 
-use common::{demo_dir, demo_upstream, load_demo, replay};
+use super::common::{demo_dir, demo_upstream, load_demo, replay};
 use fedora_packages::db;
 use fedora_packages::model::{Bugs, Builds, Changelog, Contents, Dependencies, Overview, Sources, Tab, Updates};
 use fedora_packages::refresh::refresh;
@@ -20,7 +19,7 @@ async fn payload<T: serde::de::DeserializeOwned>(pool: &PgPool, package: &str, t
 #[sqlx::test(migrations = "./migrations")]
 async fn demo_fills_every_tab_of_every_package(pool: PgPool) {
     load_demo(&pool).await;
-    for source in common::DEMO_PACKAGES {
+    for source in super::common::DEMO_PACKAGES {
         for tab in [Tab::Overview, Tab::Builds, Tab::Updates, Tab::Bugs, Tab::Sources] {
             assert!(db::tabs::get(&pool, source, tab, "").await.unwrap().is_some(), "{source} {tab:?}");
         }

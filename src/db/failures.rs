@@ -1,0 +1,35 @@
+//! The `refresh_failures` table: what went wrong upstream, and when.
+use sqlx::{PgPool, Postgres, Transaction};
+
+use super::DbError;
+use crate::upstream::UpstreamError;
+
+pub async fn record(tx: &mut Transaction<'_, Postgres>, package: &str, error: &UpstreamError) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO refresh_failures (package, service, call, reason) VALUES ($1, $2, $3, $4)")
+        .bind(package)
+        .bind(error.service.name())
+        .bind(&error.call)
+        .bind(error.reason.to_string())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Failure {
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub package: String,
+    pub service: String,
+    pub call: String,
+    pub reason: String,
+}
+
+pub async fn recent(pool: &PgPool, package: &str, limit: i64) -> Result<Vec<Failure>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT at, package, service, call, reason FROM refresh_failures WHERE package = $1 ORDER BY at DESC LIMIT $2",
+    )
+    .bind(package)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}

@@ -1,0 +1,133 @@
+//! Faults the recorded upstream can inject, for tests: a delay, 500s, 429s
+//! with Retry-After, a reset connection, a truncated or a malformed body.
+//! Set at start-up by flags, or at run time with `PUT /_replay/faults`.
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+
+/// What goes wrong, for how many requests, and for which service.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FaultPlan {
+    /// Only requests under `/{service}/` (e.g. `bugzilla`); all when empty.
+    #[serde(default)]
+    pub service: String,
+    /// Added to every matching response.
+    #[serde(default)]
+    pub delay_ms: u64,
+    /// The next N matching requests fail this way (0: none).
+    #[serde(default)]
+    pub count: u32,
+    #[serde(default)]
+    pub kind: FaultKind,
+    /// For `too_many_requests`: the Retry-After seconds sent.
+    #[serde(default)]
+    pub retry_after: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    #[default]
+    ServerError,
+    TooManyRequests,
+    Reset,
+    Truncated,
+    Malformed,
+}
+
+/// The faults in force, shared by the server and whoever sets them.
+#[derive(Clone, Default)]
+pub struct Faults(Arc<Mutex<FaultPlan>>);
+
+impl Faults {
+    pub fn new(plan: FaultPlan) -> Self {
+        Faults(Arc::new(Mutex::new(plan)))
+    }
+
+    pub fn set(&self, plan: FaultPlan) {
+        if let Ok(mut p) = self.0.lock() {
+            *p = plan;
+        }
+    }
+
+    /// Decides the fate of one request: its delay, and the fault it gets if any.
+    fn take(&self, path: &str) -> (Duration, Option<(FaultKind, u64)>) {
+        let Ok(mut plan) = self.0.lock() else { return (Duration::ZERO, None) };
+        let matches = plan.service.is_empty() || path.starts_with(&format!("/{}/", plan.service));
+        if !matches {
+            return (Duration::ZERO, None);
+        }
+        let delay = Duration::from_millis(plan.delay_ms);
+        if plan.count == 0 {
+            return (delay, None);
+        }
+        plan.count -= 1;
+        (delay, Some((plan.kind, plan.retry_after)))
+    }
+}
+
+/// `PUT /_replay/faults` replaces the plan; `DELETE` clears it.
+pub async fn put(State(faults): State<Faults>, Json(plan): Json<FaultPlan>) -> StatusCode {
+    faults.set(plan);
+    StatusCode::NO_CONTENT
+}
+
+pub async fn clear(State(faults): State<Faults>) -> StatusCode {
+    faults.set(FaultPlan::default());
+    StatusCode::NO_CONTENT
+}
+
+/// Applies the plan in front of the recorded answers.
+pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/_replay/") {
+        return next.run(request).await;
+    }
+    let (delay, fault) = faults.take(request.uri().path());
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    match fault {
+        None => next.run(request).await,
+        Some((FaultKind::ServerError, _)) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            [(header::CONTENT_TYPE, "text/html")],
+            "<h1>500 Internal Server Error</h1>",
+        )
+            .into_response(),
+        Some((FaultKind::TooManyRequests, secs)) => {
+            (StatusCode::TOO_MANY_REQUESTS, [(header::RETRY_AFTER, secs.to_string())], "Too Many Requests")
+                .into_response()
+        }
+        Some((FaultKind::Reset, _)) => {
+            // A body that fails mid-stream makes the server drop the connection.
+            let stream = futures::stream::once(async {
+                Err::<axum::body::Bytes, _>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset"))
+            });
+            Response::new(Body::from_stream(stream))
+        }
+        Some((FaultKind::Truncated, _)) => {
+            let response = next.run(request).await;
+            let (mut parts, body) = response.into_parts();
+            let bytes = axum::body::to_bytes(body, 64 << 20).await.unwrap_or_default();
+            let half = bytes.slice(..bytes.len() / 2);
+            // Announces the full length, sends half: the client sees a cut-off body.
+            parts.headers.insert(header::CONTENT_LENGTH, bytes.len().into());
+            let stream = futures::stream::iter([
+                Ok(half),
+                Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "truncated")),
+            ]);
+            Response::from_parts(parts, Body::from_stream(stream))
+        }
+        Some((FaultKind::Malformed, _)) => {
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"updates\": [{\"alias\": ")
+                .into_response()
+        }
+    }
+}

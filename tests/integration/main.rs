@@ -1,0 +1,8 @@
+//! Integration tests, in one binary: real PostgreSQL (a fresh database per
+//! test, `sqlx::test`), the recorded upstream over HTTP, the in-process router.
+
+mod common;
+mod pages;
+mod refresh;
+mod sync;
+mod upstream;
