@@ -9,7 +9,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Cargo.toml
 CARGO_LEPTOS_VERSION=0.3.11
 BINARYEN_VERSION=132.0.0       # Debian's wasm-opt 108 corrupts the bundle
+FEDORA_MESSAGING_VERSION=3.9.1
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+# Any build of the server (cargo-leptos, cargo test) must agree on the bundle's
+# name, or a server built outside cargo-leptos asks for `*_bg.wasm`.
+export LEPTOS_OUTPUT_NAME=fedora-packages
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -52,6 +56,12 @@ install_cargo_leptos() {
 }
 
 setup_test_tools() {
+  if ! "$ROOT/.tools/venv/bin/fedora-messaging" --help >/dev/null 2>&1; then
+    say "installing the fedora-messaging Python client (bus tests publish with it)"
+    python3 -m venv "$ROOT/.tools/venv"
+    "$ROOT/.tools/venv/bin/pip" install --quiet "fedora-messaging==$FEDORA_MESSAGING_VERSION"
+  fi
+  export FEDORA_MESSAGING_CLI="$ROOT/.tools/venv/bin/fedora-messaging"
   if [ ! -x /usr/bin/chromium ]; then
     say "installing Debian's Chromium"
     local sudo=""
@@ -61,6 +71,14 @@ setup_test_tools() {
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
     say "installing Playwright (no browser download: it drives Debian's Chromium)"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
+  fi
+}
+
+# Fails early, and plainly, when no RabbitMQ answers (the bus tests need it).
+require_rabbitmq() {
+  if ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
+    echo "No RabbitMQ answers at 127.0.0.1:5672; start it with: rabbitmq-server -detached" >&2
+    exit 1
   fi
 }
 

@@ -3,6 +3,7 @@
 
 mod error_panel;
 mod file_tree;
+mod page_title;
 mod release_selector;
 mod search_box;
 mod site_header;
@@ -14,6 +15,7 @@ mod updated_at;
 
 pub use error_panel::ErrorPanel;
 pub use file_tree::{FileTree, TreeNode};
+pub use page_title::PageTitle;
 pub use release_selector::ReleaseSelector;
 pub use search_box::SearchBox;
 pub use site_header::SiteHeader;

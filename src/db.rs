@@ -1,9 +1,11 @@
 //! Server-only database access, grouped by table. Pages read through here;
 //! only the refresh path writes.
 
+pub mod events;
 pub mod failures;
 pub mod packages;
 pub mod releases;
+pub mod search;
 pub mod sync_runs;
 pub mod tabs;
 
@@ -33,4 +35,13 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 /// Takes the version of a refresh that is starting (see `tab_rows.version`).
 pub async fn next_version(pool: &PgPool) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar("SELECT nextval('refresh_version')").fetch_one(pool).await?)
+}
+
+/// The channel on which every committed change of a package's rows is announced.
+pub const CHANGED_CHANNEL: &str = "fedora_packages_changed";
+
+/// Announces (at commit) that a package's rows changed; the payload is its name.
+pub async fn notify_changed(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, package: &str) -> Result<(), DbError> {
+    sqlx::query("SELECT pg_notify($1, $2)").bind(CHANGED_CHANNEL).bind(package).execute(&mut **tx).await?;
+    Ok(())
 }

@@ -28,3 +28,16 @@ pub fn active_tab() -> Memo<Tab> {
         }
     })
 }
+
+/// A query-string parameter, percent-decoded exactly once (the router's own
+/// query map decodes twice, which mangles a literal `%` someone searches for).
+pub fn query_param(key: &'static str) -> Memo<Option<String>> {
+    let location = use_location();
+    Memo::new(move |_| {
+        let search = location.search.get();
+        search.trim_start_matches('?').split('&').find_map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (k == key).then(|| percent_encoding::percent_decode_str(&v.replace('+', " ")).decode_utf8_lossy().into_owned())
+        })
+    })
+}

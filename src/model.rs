@@ -6,8 +6,10 @@ mod builds;
 mod changelog;
 mod contents;
 mod dependencies;
+mod events;
 mod overview;
 mod package;
+mod search;
 mod sources;
 mod tab;
 mod updates;
@@ -17,10 +19,12 @@ pub use builds::{Build, BuildState, Builds};
 pub use changelog::{Changelog, ChangelogEntry};
 pub use contents::{Contents, FileEntry, FileKind, PackageFiles};
 pub use dependencies::{Dependencies, Dependency, PackageDeps};
+pub use events::PackageEvent;
 pub use overview::{
     BugCounts, BuildSummary, Maintainers, Overview, PackageInfo, Part, ReleaseLine, ReleaseVersions, UpdateRef,
 };
 pub use package::{Branch, PackageHeader, TabView};
+pub use search::{SearchHit, SearchResults, Suggestion};
 pub use sources::{SourceCommit, Sources, SpecEntry, SpecFile};
 pub use tab::Tab;
 pub use updates::{Update, Updates};

@@ -7,14 +7,14 @@ mod build;
 mod snapshot;
 mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Utc;
 use sqlx::PgPool;
 
 use crate::db::{self, DbError};
 use crate::model::{Contents, Dependencies, Overview, Part, Tab};
-use crate::upstream::{Upstream, UpstreamError};
+use crate::upstream::{Service, Upstream, UpstreamError};
 use snapshot::BranchSnapshot;
 pub use write::Outcome;
 
@@ -39,6 +39,8 @@ pub struct Report {
     pub outcome: Outcome,
     /// Upstream calls that failed; the tabs depending on them kept their old rows.
     pub failures: Vec<UpstreamError>,
+    /// No service knows the package (and it was not known before): nothing written.
+    pub missing: bool,
 }
 
 /// The source package a name belongs to: itself unless it is a known sub-package.
@@ -54,10 +56,42 @@ pub(crate) struct Fetched {
     builds: Option<Result<crate::model::Builds, UpstreamError>>,
     updates: Option<Result<crate::model::Updates, UpstreamError>>,
     bugs: Option<Result<crate::model::Bugs, UpstreamError>>,
-    maintainers: Option<Result<crate::model::Maintainers, UpstreamError>>,
+    /// `None` inside: dist-git has no such project.
+    maintainers: Option<Result<Option<crate::model::Maintainers>, UpstreamError>>,
     sources: Option<Result<crate::model::Sources, UpstreamError>>,
     /// Per (package, branch): the per-release tabs.
     per_branch: BTreeMap<(String, String), BranchRows>,
+}
+
+impl Fetched {
+    /// Whether any service answered that the package exists.
+    fn exists_upstream(&self) -> bool {
+        fn says<T>(slot: &Option<Result<T, UpstreamError>>, yes: impl Fn(&T) -> bool) -> bool {
+            matches!(slot, Some(Ok(v)) if yes(v))
+        }
+        says(&self.snapshots, |s| !s.is_empty())
+            || says(&self.builds, |b| b.package_id.is_some())
+            || says(&self.maintainers, |m| m.is_some())
+            || says(&self.sources, |s| !s.branches.is_empty())
+    }
+
+    fn failures(&self) -> Vec<UpstreamError> {
+        fn err<T>(slot: &Option<Result<T, UpstreamError>>) -> Option<UpstreamError> {
+            slot.as_ref().and_then(|r| r.as_ref().err()).cloned()
+        }
+        [
+            err(&self.snapshots),
+            err(&self.releases),
+            err(&self.builds),
+            err(&self.updates),
+            err(&self.bugs),
+            err(&self.maintainers),
+            err(&self.sources),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
 }
 
 #[derive(Default)]
@@ -67,15 +101,55 @@ pub(crate) struct BranchRows {
     dependencies: Option<Result<Dependencies, UpstreamError>>,
 }
 
+/// What a refresh covers: some tabs and, of the overview, the parts of some
+/// services (a Koji event need not refetch Bugzilla's open-bug count).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub tabs: BTreeSet<Tab>,
+    /// Overview parts to refetch; empty means all of them.
+    pub overview_parts: BTreeSet<Service>,
+}
+
+impl Scope {
+    pub fn tabs(tabs: &[Tab]) -> Self {
+        Scope { tabs: tabs.iter().copied().collect(), overview_parts: BTreeSet::new() }
+    }
+
+    /// Everything either scope covers.
+    pub fn merge(&mut self, other: &Scope) {
+        let all_parts = (self.tabs.contains(&Tab::Overview) && self.overview_parts.is_empty())
+            || (other.tabs.contains(&Tab::Overview) && other.overview_parts.is_empty());
+        self.tabs.extend(other.tabs.iter().copied());
+        self.overview_parts.extend(other.overview_parts.iter().copied());
+        if all_parts {
+            self.overview_parts.clear();
+        }
+    }
+
+    fn wants(&self, tab: Tab) -> bool {
+        self.tabs.contains(&tab)
+    }
+
+    fn wants_part(&self, service: Service) -> bool {
+        self.wants(Tab::Overview) && (self.overview_parts.is_empty() || self.overview_parts.contains(&service))
+    }
+}
+
 /// Refreshes `tabs` of the source package `source` and of its sub-packages.
 pub async fn refresh(pool: &PgPool, up: &Upstream, source: &str, tabs: &[Tab]) -> Result<Report, RefreshError> {
+    refresh_scope(pool, up, source, &Scope::tabs(tabs)).await
+}
+
+/// Refreshes what `scope` covers of `source` and its sub-packages.
+pub async fn refresh_scope(pool: &PgPool, up: &Upstream, source: &str, scope: &Scope) -> Result<Report, RefreshError> {
     // Taken before fetching: a refresh that starts later always wins.
     let version = db::next_version(pool).await?;
-    let wants = |t: Tab| tabs.contains(&t);
+    let wants = |t: Tab| scope.wants(t);
     let mut f = Fetched::default();
 
-    let needs_mdapi = [Tab::Overview, Tab::Contents, Tab::Changelog, Tab::Dependencies].iter().any(|t| wants(*t));
-    let needs_koji = wants(Tab::Builds) || wants(Tab::Overview) || wants(Tab::Sources);
+    let needs_mdapi = [Tab::Contents, Tab::Changelog, Tab::Dependencies].iter().any(|t| wants(*t))
+        || scope.wants_part(Service::Mdapi);
+    let needs_koji = wants(Tab::Builds) || scope.wants_part(Service::Koji) || wants(Tab::Sources);
     let (snapshots, releases, builds, updates, bugs, maintainers) = futures::join!(
         async {
             if !needs_mdapi {
@@ -89,11 +163,11 @@ pub async fn refresh(pool: &PgPool, up: &Upstream, source: &str, tabs: &[Tab]) -
                 .await,
             )
         },
-        optional(wants(Tab::Overview), up.bodhi.releases()),
+        optional(scope.wants_part(Service::Bodhi), up.bodhi.releases()),
         optional(needs_koji, build::builds(up, source)),
-        optional(wants(Tab::Updates) || wants(Tab::Overview), build::updates(up, source)),
-        optional(wants(Tab::Bugs) || wants(Tab::Overview), build::bugs(up, source)),
-        optional(wants(Tab::Overview), build::maintainers(up, source)),
+        optional(wants(Tab::Updates) || scope.wants_part(Service::Bodhi), build::updates(up, source)),
+        optional(wants(Tab::Bugs) || scope.wants_part(Service::Bugzilla), build::bugs(up, source)),
+        optional(scope.wants_part(Service::DistGit), build::maintainers(up, source)),
     );
     f.snapshots = snapshots;
     f.releases = releases;
@@ -105,11 +179,18 @@ pub async fn refresh(pool: &PgPool, up: &Upstream, source: &str, tabs: &[Tab]) -
         f.sources = Some(build::sources(up, source, latest).await);
     }
     f.builds = builds;
+    let tabs: Vec<Tab> = scope.tabs.iter().copied().collect();
     if let Some(Ok(snaps)) = &f.snapshots {
-        f.per_branch = per_branch(up, source, snaps, tabs).await;
+        f.per_branch = per_branch(up, source, snaps, &tabs).await;
     }
     let mut report = Report { source: source.to_string(), ..Default::default() };
-    report.outcome = write::write(pool, source, tabs, &mut f, version, &mut report.failures).await?;
+    if !f.exists_upstream() && db::packages::get(pool, source).await?.is_none() {
+        // Nothing upstream knows this name: never invent a package row for it.
+        report.missing = true;
+        report.failures = f.failures();
+        return Ok(report);
+    }
+    report.outcome = write::write(pool, source, &tabs, &mut f, version, &mut report.failures).await?;
     Ok(report)
 }
 
@@ -203,7 +284,7 @@ fn overview_parts(f: &Fetched, source: &str, name: &str) -> Overview {
         o.bugs = Some(Part { fetched_at: now, value: crate::model::BugCounts { open: bugs.bugs.len() as u32 } });
     }
     if let Some(Ok(m)) = &f.maintainers {
-        o.maintainers = Some(Part { fetched_at: now, value: m.clone() });
+        o.maintainers = Some(Part { fetched_at: now, value: m.clone().unwrap_or_default() });
     }
     o
 }

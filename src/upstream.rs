@@ -14,7 +14,7 @@ pub use http::{HttpConfig, HttpError};
 use std::fmt;
 
 /// The services the app re-presents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Service {
     Koji,
     Bodhi,

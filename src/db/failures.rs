@@ -33,3 +33,11 @@ pub async fn recent(pool: &PgPool, package: &str, limit: i64) -> Result<Vec<Fail
     .fetch_all(pool)
     .await?)
 }
+
+pub async fn prune(pool: &PgPool, older_than: chrono::Duration) -> Result<u64, DbError> {
+    let done = sqlx::query("DELETE FROM refresh_failures WHERE at < now() - $1::interval")
+        .bind(format!("{} seconds", older_than.num_seconds()))
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}

@@ -11,11 +11,13 @@ pub struct PackageRow {
     pub description: String,
     pub upstream_url: Option<String>,
     pub license: Option<String>,
+    /// Newest version, for search results.
+    pub version_label: String,
 }
 
 pub async fn get(pool: &PgPool, name: &str) -> Result<Option<PackageRow>, DbError> {
     Ok(sqlx::query_as(
-        "SELECT name, source_name, summary, description, upstream_url, license FROM packages WHERE name = $1",
+        "SELECT name, source_name, summary, description, upstream_url, license, version_label FROM packages WHERE name = $1",
     )
     .bind(name)
     .fetch_optional(pool)
@@ -51,12 +53,13 @@ pub async fn source_names(pool: &PgPool, limit: i64) -> Result<Vec<String>, DbEr
 /// Writes a package row unless a newer refresh already wrote it.
 pub async fn upsert(tx: &mut Transaction<'_, Postgres>, row: &PackageRow, version: i64) -> Result<bool, DbError> {
     let done = sqlx::query(
-        "INSERT INTO packages (name, source_name, summary, description, upstream_url, license, version, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, now())
+        "INSERT INTO packages (name, source_name, summary, description, upstream_url, license, version_label, version, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $8, $7, now())
          ON CONFLICT (name) DO UPDATE SET
             source_name = EXCLUDED.source_name, summary = EXCLUDED.summary,
             description = EXCLUDED.description, upstream_url = EXCLUDED.upstream_url,
             license = COALESCE(EXCLUDED.license, packages.license),
+            version_label = EXCLUDED.version_label,
             version = EXCLUDED.version, updated_at = now()
          WHERE packages.version <= EXCLUDED.version",
     )
@@ -67,6 +70,7 @@ pub async fn upsert(tx: &mut Transaction<'_, Postgres>, row: &PackageRow, versio
     .bind(&row.upstream_url)
     .bind(&row.license)
     .bind(version)
+    .bind(&row.version_label)
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -88,21 +92,4 @@ pub async fn browse(pool: &PgPool, limit: i64) -> Result<Vec<(String, String)>, 
         .bind(limit)
         .fetch_all(pool)
         .await?)
-}
-
-/// Packages whose name or summary contains the query, exact and prefix
-/// matches first. The query is matched literally (`%` and `_` escaped).
-pub async fn search(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<(String, String)>, DbError> {
-    let escaped = query.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    Ok(sqlx::query_as(
-        "SELECT name, summary FROM packages
-         WHERE name ILIKE '%' || $1 || '%' OR summary ILIKE '%' || $1 || '%'
-         ORDER BY lower(name) = lower($2) DESC, name ILIKE $1 || '%' DESC, name ILIKE '%' || $1 || '%' DESC, name
-         LIMIT $3",
-    )
-    .bind(&escaped)
-    .bind(query)
-    .bind(limit)
-    .fetch_all(pool)
-    .await?)
 }

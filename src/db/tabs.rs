@@ -116,3 +116,25 @@ pub async fn delete_other_branches(
     .await?;
     Ok(())
 }
+
+/// Source packages whose rows are oldest; packages with no rows at all first.
+pub async fn oldest_sources(pool: &PgPool, limit: i64) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT p.source_name FROM packages p LEFT JOIN tab_rows t ON t.package = p.name
+         GROUP BY p.source_name
+         ORDER BY min(t.fetched_at) ASC NULLS FIRST, p.source_name
+         LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Age of the oldest row per tab, in seconds (stale data cannot hide).
+pub async fn oldest_age_by_tab(pool: &PgPool) -> Result<Vec<(String, f64)>, DbError> {
+    Ok(sqlx::query_as(
+        "SELECT tab, EXTRACT(EPOCH FROM now() - min(fetched_at))::float8 FROM tab_rows GROUP BY tab ORDER BY tab",
+    )
+    .fetch_all(pool)
+    .await?)
+}

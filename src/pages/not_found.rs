@@ -1,14 +1,13 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use crate::components::{set_status, SiteHeader};
+use crate::components::{set_status, PageTitle, SiteHeader};
 
 /// Any URL the site does not know (an unknown tab, a mistyped path): 404.
 #[component]
 pub fn NotFoundPage() -> impl IntoView {
     set_status(404);
     view! {
-        <Title text="Page not found — Fedora Packages"/>
+        <PageTitle text="Page not found — Fedora Packages".to_string()/>
         <SiteHeader/>
         <main class="not-found">
             <h1>"Page not found"</h1>

@@ -10,10 +10,11 @@ pub mod sources;
 pub mod updates;
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, Title};
+use leptos_meta::{Link, Meta};
 use leptos_router::components::Outlet;
 
-use crate::components::{set_status, ErrorPanel, SearchBox, SiteHeader, TabBar};
+use crate::components::{set_status, ErrorPanel, PageTitle, SearchBox, SiteHeader, TabBar};
+use crate::pages::search::SearchResultList;
 use crate::error::AppError;
 use crate::hooks::{active_tab, branch_param, package_name};
 use crate::model::{url_query, url_segment, PackageHeader, Tab};
@@ -80,7 +81,7 @@ fn PackageMeta(header: PackageHeader) -> impl IntoView {
         format!("{}: {}", header.name, header.summary)
     };
     view! {
-        <Title text=title/>
+        <PageTitle text=title/>
         <Meta name="description" content=description/>
         {canonical}
     }
@@ -136,12 +137,13 @@ fn PackageNotFound(name: String, other_case: Vec<String>) -> impl IntoView {
         }
     });
     view! {
-        <Title text=format!("No package named {name} — Fedora Packages")/>
+        <PageTitle text=format!("No package named {name} — Fedora Packages")/>
         <div class="package-not-found">
             <h1>"No package named “" {name.clone()} "”"</h1>
             {suggestions}
-            <p>"Search for it instead:"</p>
-            <SearchBox value=name/>
+            <SearchBox value=name.clone()/>
+            <h2>"Packages matching “" {name.clone()} "”"</h2>
+            <SearchResultList query=name page=1/>
         </div>
     }
 }

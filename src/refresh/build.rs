@@ -71,8 +71,9 @@ pub async fn bugs(up: &Upstream, source: &str) -> Result<Bugs, UpstreamError> {
     Ok(Bugs { bugs: bugzilla::to_bugs(&list) })
 }
 
-pub async fn maintainers(up: &Upstream, source: &str) -> Result<Maintainers, UpstreamError> {
-    Ok(up.distgit.project(source).await?.map(|p| distgit::to_maintainers(&p)).unwrap_or_default())
+/// The maintainers, or `None` when dist-git has no such project.
+pub async fn maintainers(up: &Upstream, source: &str) -> Result<Option<Maintainers>, UpstreamError> {
+    Ok(up.distgit.project(source).await?.map(|p| distgit::to_maintainers(&p)))
 }
 
 /// dist-git branches and the spec file of the default branch, plus the

@@ -132,6 +132,11 @@ pub async fn write(
         }
     }
     failures.dedup_by(|a, b| a.to_string() == b.to_string());
+    // Delivered at commit to every listener: web replicas drop their cached
+    // pages of these packages, benchmarks time event-to-fresh.
+    for name in &names {
+        db::notify_changed(&mut tx, name).await?;
+    }
     for failure in failures.iter() {
         tracing::warn!(package.name = %source, service = %failure.service, call = %failure.call, error = %failure.reason, "upstream call failed; old data kept");
         db::failures::record(&mut tx, source, failure).await?;
@@ -211,6 +216,7 @@ fn package_row(
         description: info.map(|i| i.description.clone()).unwrap_or_default(),
         upstream_url: info.and_then(|i| i.url.clone()),
         license,
+        version_label: info.map(|i| i.evr()).unwrap_or_default(),
     }
 }
 

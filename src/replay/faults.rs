@@ -1,6 +1,7 @@
 //! Faults the recorded upstream can inject, for tests: a delay, 500s, 429s
 //! with Retry-After, a reset connection, a truncated or a malformed body.
 //! Set at start-up by flags, or at run time with `PUT /_replay/faults`.
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -42,18 +43,31 @@ pub enum FaultKind {
     Malformed,
 }
 
-/// The faults in force, shared by the server and whoever sets them.
+/// The faults in force, shared by the server and whoever sets them; also
+/// counts the requests each service received (tests check coalescing with it).
 #[derive(Clone, Default)]
-pub struct Faults(Arc<Mutex<FaultPlan>>);
+pub struct Faults(Arc<Mutex<FaultPlan>>, Arc<Mutex<HashMap<String, u64>>>);
 
 impl Faults {
     pub fn new(plan: FaultPlan) -> Self {
-        Faults(Arc::new(Mutex::new(plan)))
+        Faults(Arc::new(Mutex::new(plan)), Arc::default())
     }
 
     pub fn set(&self, plan: FaultPlan) {
         if let Ok(mut p) = self.0.lock() {
             *p = plan;
+        }
+    }
+
+    /// Requests received under `/{service}/` so far.
+    pub fn requests(&self, service: &str) -> u64 {
+        self.1.lock().map(|c| c.get(service).copied().unwrap_or(0)).unwrap_or(0)
+    }
+
+    fn count(&self, path: &str) {
+        let service = path.trim_start_matches('/').split('/').next().unwrap_or("").to_string();
+        if let Ok(mut counts) = self.1.lock() {
+            *counts.entry(service).or_default() += 1;
         }
     }
 
@@ -89,6 +103,7 @@ pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) 
     if request.uri().path().starts_with("/_replay/") {
         return next.run(request).await;
     }
+    faults.count(request.uri().path());
     let (delay, fault) = faults.take(request.uri().path());
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;

@@ -5,7 +5,9 @@ use anyhow::{bail, Context};
 use sqlx::migrate::MigrateDatabase;
 use sqlx::{PgPool, Postgres};
 
-use super::config::DbArgs;
+use super::config::{DbArgs, WorkerArgs};
+use crate::bus::WorkerStatus;
+use tokio_util::sync::CancellationToken;
 use crate::model::Tab;
 use crate::sync::SyncPlan;
 use crate::upstream::{Upstream, UpstreamConfig};
@@ -81,6 +83,12 @@ pub async fn sync(
         bail!("{} packages failed; run the same command again to retry them", summary.failed.len());
     }
     Ok(())
+}
+
+/// The bus worker until `stop`; the web keeps serving if the broker is away.
+pub async fn worker(pool: PgPool, args: WorkerArgs, status: WorkerStatus, stop: CancellationToken) -> anyhow::Result<()> {
+    let upstream = Upstream::new(&args.upstream.config())?;
+    crate::bus::run_worker(pool, upstream, args.config(), status, stop).await.context("bus worker failed")
 }
 
 /// Serves `dir` with the recorded-upstream server on a free local port.

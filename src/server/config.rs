@@ -41,6 +41,8 @@ pub enum Command {
     LoadDemo(LoadDemoArgs),
     /// Serve recorded upstream responses over HTTP, for tests and offline work.
     UpstreamReplay(ReplayArgs),
+    /// Run the bus worker alone (no web server).
+    Worker(WorkerArgs),
     /// Fill the database from upstream, for some packages or all of them.
     /// Rerunning an interrupted or failed sync resumes it.
     Sync(SyncArgs),
@@ -71,8 +73,13 @@ fn parse_tab(s: &str) -> Result<crate::model::Tab, String> {
     })
 }
 
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Args)]
 pub struct ServeArgs {
+    /// Serve the web only; run the bus worker elsewhere (`worker`).
+    #[arg(long, env = "NO_WORKER")]
+    pub no_worker: bool,
+    #[command(flatten)]
+    pub worker: WorkerArgs,
     /// Address to listen on (overrides Leptos.toml).
     #[arg(long, env = "LEPTOS_SITE_ADDR")]
     pub site_addr: Option<String>,
@@ -105,6 +112,55 @@ pub struct ReplayArgs {
     /// Delay added to every answer, in milliseconds.
     #[arg(long, default_value_t = 0)]
     pub delay_ms: u64,
+}
+
+/// The bus worker: where to consume, and how to retry and sweep.
+#[derive(Debug, Args, Clone)]
+pub struct WorkerArgs {
+    /// AMQP broker.
+    #[arg(long, env = "AMQP_URL", default_value = "amqp://guest:guest@127.0.0.1:5672/%2f")]
+    pub amqp_url: String,
+    /// Durable queue name (retry and dead-letter queues are named after it).
+    #[arg(long, env = "AMQP_QUEUE", default_value = "fedora-packages")]
+    pub amqp_queue: String,
+    /// Topic prefixes to consume (comma-separated), e.g. org.fedoraproject.stg for staging.
+    #[arg(long, env = "TOPIC_PREFIXES", value_delimiter = ',', default_value = "org.fedoraproject.prod")]
+    pub topic_prefixes: Vec<String>,
+    /// Unacknowledged messages held at once (also the largest coalesced batch).
+    #[arg(long, env = "AMQP_PREFETCH", default_value_t = 2000)]
+    pub prefetch: u16,
+    /// Packages refreshed at once.
+    #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 32)]
+    pub worker_concurrency: usize,
+    /// Seconds before each retry of a message whose upstream fetch failed (comma-separated);
+    /// after the last, it is dead-lettered.
+    #[arg(long, env = "RETRY_DELAYS", value_delimiter = ',', default_value = "5,30,120,600,1800")]
+    pub retry_delays: Vec<f64>,
+    /// Seconds between reconciliation sweeps.
+    #[arg(long, env = "SWEEP_EVERY", default_value_t = 3600.0)]
+    pub sweep_every: f64,
+    /// Packages refreshed per sweep (those with the oldest rows).
+    #[arg(long, env = "SWEEP_BATCH", default_value_t = 50)]
+    pub sweep_batch: i64,
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
+}
+
+impl WorkerArgs {
+    pub fn config(&self) -> crate::bus::BusConfig {
+        let secs = |s: f64| std::time::Duration::from_secs_f64(s.max(0.001));
+        crate::bus::BusConfig {
+            amqp_url: self.amqp_url.clone(),
+            queue: self.amqp_queue.clone(),
+            prefixes: self.topic_prefixes.iter().map(|p| p.trim().trim_end_matches('.').to_string()).filter(|p| !p.is_empty()).collect(),
+            prefetch: self.prefetch.max(1),
+            batch_max: usize::from(self.prefetch.max(1)),
+            concurrency: self.worker_concurrency.max(1),
+            retry_delays: self.retry_delays.iter().map(|s| secs(*s)).collect(),
+            sweep_every: secs(self.sweep_every),
+            sweep_batch: self.sweep_batch.max(1),
+        }
+    }
 }
 
 /// Base URLs of the upstream services, defaulting to Fedora production.

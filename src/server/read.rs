@@ -81,6 +81,28 @@ pub async fn overview(pool: &PgPool, name: &str, branch: Option<&str>) -> Result
     Ok(view)
 }
 
+/// The newest bus events of the package's source package.
+pub async fn events(pool: &PgPool, name: &str, limit: i64) -> Result<Vec<crate::model::PackageEvent>, AppError> {
+    let owner = owner_of(pool, name, Tab::Builds).await?;
+    let rows = db::events::recent(pool, &owner, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::model::PackageEvent { at: r.at, topic: r.topic, agent: r.agent, summary: r.summary })
+        .collect())
+}
+
+/// A page of search results; similar names when nothing matches.
+pub async fn search(pool: &PgPool, query: &str, page: i64, per_page: i64) -> Result<crate::model::SearchResults, AppError> {
+    let query = db::search::clean(query);
+    let page = page.clamp(1, 500);
+    let (hits, total) = db::search::search(pool, &query, per_page, (page - 1) * per_page).await?;
+    let similar = match hits.is_empty() && !query.is_empty() {
+        true => db::search::similar(pool, &query, 10).await?,
+        false => Vec::new(),
+    };
+    Ok(crate::model::SearchResults { query, hits, total, page, per_page, similar })
+}
+
 /// Whose rows a tab shows: the source package's for source-level tabs.
 async fn owner_of(pool: &PgPool, name: &str, tab: Tab) -> Result<String, AppError> {
     let Some(row) = db::packages::get(pool, name).await? else {

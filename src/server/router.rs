@@ -15,6 +15,8 @@ use sqlx::PgPool;
 
 use super::config::ServeArgs;
 use super::state::AppState;
+use crate::bus::WorkerStatus;
+use tokio_util::sync::CancellationToken;
 use crate::app::{shell, App};
 use crate::model::url_segment;
 
@@ -27,6 +29,7 @@ pub fn build(state: AppState, options: LeptosOptions) -> Router {
     };
     let pages = Router::new()
         .route("/pkgs/{source}/{package}", get(static_site_redirect))
+        .route("/packages/s/{query}", get(old_search_redirect))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -52,35 +55,25 @@ pub fn leptos_options(args: &ServeArgs) -> anyhow::Result<LeptosOptions> {
     Ok(options)
 }
 
-/// Serves until SIGTERM or Ctrl-C, finishing in-flight requests.
-pub async fn serve(pool: PgPool, args: ServeArgs) -> anyhow::Result<()> {
+/// Serves until `stop` is cancelled, finishing in-flight requests.
+pub async fn serve(pool: PgPool, args: ServeArgs, worker: WorkerStatus, stop: CancellationToken) -> anyhow::Result<()> {
     let options = leptos_options(&args)?;
     let addr = options.site_addr;
-    let app = build(AppState { pool, site_url: args.site_url.trim_end_matches('/').to_string() }, options);
+    let state = AppState { pool, site_url: args.site_url.trim_end_matches('/').to_string(), worker };
+    let app = build(state, options);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "serving http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server failed")
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down");
+    axum::serve(listener, app).with_graceful_shutdown(async move { stop.cancelled().await }).await.context("server failed")
 }
 
 /// `/pkgs/{source}/{package}/` was the static site's URL for a package.
 async fn static_site_redirect(Path((_source, package)): Path<(String, String)>) -> Response {
     moved(&format!("/packages/{}", url_segment(&package)))
+}
+
+/// The old app's search URL, `/packages/s/{query}`.
+async fn old_search_redirect(Path(query): Path<String>) -> Response {
+    moved(&format!("/search?q={}", crate::model::url_query(&query)))
 }
 
 async fn strip_trailing_slash(request: Request, next: Next) -> Response {

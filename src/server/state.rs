@@ -6,6 +6,8 @@ pub struct AppState {
     pub pool: PgPool,
     /// Absolute base of canonical links, e.g. `https://packages.fedoraproject.org`.
     pub site_url: String,
+    /// The bus worker of this process, if it runs one (for `/readyz`).
+    pub worker: crate::bus::WorkerStatus,
 }
 
 /// The state inside a server function, or `Internal` if the context is missing.

@@ -63,7 +63,7 @@ pub async fn load_demo(pool: &PgPool) {
 
 pub fn router(pool: PgPool) -> Router {
     let options = LeptosOptions::builder().output_name("fedora-packages").build();
-    let state = AppState { pool, site_url: "https://packages.example.org".into() };
+    let state = AppState { pool, site_url: "https://packages.example.org".into(), worker: Default::default() };
     fedora_packages::server::router::build(state, options)
 }
 
@@ -104,4 +104,80 @@ pub async fn get(router: &Router, uri: &str) -> Page {
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
     Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+}
+
+/// A realistic corpus: every binary package Debian's package lists name on
+/// this machine (`apt-cache dumpavail`), grouped under its source package,
+/// with its one-line description as the summary.
+pub async fn load_debian_corpus(pool: &PgPool) -> usize {
+    let out = std::process::Command::new("apt-cache").arg("dumpavail").output().expect("apt-cache (Debian) lists the corpus");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let (mut names, mut sources, mut summaries, mut versions) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut seen = std::collections::HashSet::new();
+    for record in text.split("\n\n") {
+        let field = |key: &str| {
+            record.lines().find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()))
+        };
+        let Some(name) = field("Package:") else { continue };
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let source = field("Source:").map(|s| s.split_whitespace().next().unwrap_or("").to_string()).filter(|s| !s.is_empty());
+        names.push(name.clone());
+        sources.push(source.unwrap_or(name));
+        summaries.push(field("Description:").unwrap_or_default());
+        versions.push(field("Version:").unwrap_or_default());
+    }
+    // Source packages Debian lists only through their binaries get a row too.
+    for (i, source) in sources.clone().iter().enumerate() {
+        if seen.insert(source.clone()) {
+            names.push(source.clone());
+            sources.push(source.clone());
+            summaries.push(summaries[i].clone());
+            versions.push(versions[i].clone());
+        }
+    }
+    for chunk in (0..names.len()).collect::<Vec<_>>().chunks(5000) {
+        let pick = |v: &Vec<String>| chunk.iter().map(|&i| v[i].clone()).collect::<Vec<_>>();
+        sqlx::query(
+            "INSERT INTO packages (name, source_name, summary, version_label, version)
+             SELECT * , 0 FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(pick(&names))
+        .bind(pick(&sources))
+        .bind(pick(&summaries))
+        .bind(pick(&versions))
+        .execute(pool)
+        .await
+        .expect("load corpus");
+    }
+    names.len()
+}
+
+/// Fedora names the cases in the search issue need (Debian lacks them).
+pub async fn load_fedora_cases(pool: &PgPool) {
+    let rows = [
+        ("vim", "vim", "The VIM editor"),
+        ("vim-X11", "vim", "The VIM version of the vi editor for the X Window System - GVim"),
+        ("ceres-solver", "ceres-solver", "A non-linear least squares minimizer"),
+        ("policycoreutils", "policycoreutils", "SELinux policy core utilities"),
+        ("policycoreutils-restorecond", "policycoreutils", "SELinux restorecond utilities"),
+        ("python-requests", "python-requests", "HTTP library, written in Python, for human beings"),
+        ("python3-requests", "python-requests", "HTTP library, written in Python, for human beings"),
+        ("bodhi", "bodhi", "A modular framework that facilitates publishing software updates"),
+        ("bodhi-client", "bodhi", "Bodhi client"),
+    ];
+    for (name, source, summary) in rows {
+        sqlx::query(
+            "INSERT INTO packages (name, source_name, summary, version) VALUES ($1, $2, $3, 0)
+             ON CONFLICT (name) DO UPDATE SET source_name = EXCLUDED.source_name, summary = EXCLUDED.summary",
+        )
+        .bind(name)
+        .bind(source)
+        .bind(summary)
+        .execute(pool)
+        .await
+        .expect("insert case");
+    }
 }

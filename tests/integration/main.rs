@@ -1,8 +1,10 @@
 //! Integration tests, in one binary: real PostgreSQL (a fresh database per
 //! test, `sqlx::test`), the recorded upstream over HTTP, the in-process router.
 
+mod bus;
 mod common;
 mod pages;
 mod refresh;
+mod search;
 mod sync;
 mod upstream;

@@ -135,6 +135,7 @@ async fn insert_package(pool: &PgPool, name: &str, text: &str) {
         description: String::new(),
         upstream_url: None,
         license: None,
+        version_label: "1.0-1".into(),
     };
     db::packages::upsert(&mut tx, &row, 1).await.unwrap();
     let log = Changelog {
@@ -190,6 +191,14 @@ async fn upstream_text_is_escaped(pool: PgPool) {
     assert!(!page.body.contains("<img src=x"));
     assert!(!page.body.contains("<b>bold</b>"));
     assert_eq!(page.texts(".changelog-entry pre"), ["- <script>alert(1)</script> & <img src=x onerror=alert(2)>"]);
+
+    // Names and queries end up in the <title> too.
+    let page = get(&app, "/packages/%3C%2Ftitle%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(!page.body.contains("<script>alert(1)"), "{}", page.body);
+    assert_eq!(page.texts("title"), ["No package named </title><script>alert(1)</script> — Fedora Packages"]);
+    let page = get(&app, "/search?q=%3C%2Ftitle%3E%3Cscript%3Ealert(1)%3C%2Fscript%3E").await;
+    assert!(!page.body.contains("<script>alert(1)"));
 }
 
 #[sqlx::test(migrations = "./migrations")]

@@ -5,6 +5,7 @@ use crate::components::{TabContent, TabContext};
 use crate::error::AppError;
 use crate::hooks::{branch_param, package_name};
 use crate::model::{
+    PackageEvent,
     url_query, url_segment, BugCounts, BuildSummary, Maintainers, Overview, Part, ReleaseLine, Tab, TabView,
 };
 
@@ -14,12 +15,52 @@ pub async fn get_overview(name: String, branch: Option<String>) -> Result<TabVie
     crate::server::read::overview(&state.pool, &name, branch.as_deref()).await
 }
 
+/// The newest bus events that touched the package (its source package's).
+#[server]
+pub async fn get_events(name: String) -> Result<Vec<PackageEvent>, AppError> {
+    let state = crate::server::state::app_state()?;
+    crate::server::read::events(&state.pool, &name, 10).await
+}
+
 /// What the package is, who maintains it, and where it stands in each release.
 #[component]
 pub fn OverviewTab() -> impl IntoView {
     let (name, branch) = (package_name(), branch_param());
     let resource = Resource::new(move || (name.get(), branch.get()), |(n, b)| get_overview(n, b));
-    view! { <TabContent tab=Tab::Overview resource render=|o: Overview, ctx| view! { <OverviewBody overview=o ctx/> }/> }
+    let events = Resource::new(move || name.get(), get_events);
+    view! {
+        <TabContent tab=Tab::Overview resource render=|o: Overview, ctx| view! { <OverviewBody overview=o ctx/> }/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move { events.await.ok().map(|list| view! { <RecentEvents events=list/> }) })}
+        </Suspense>
+    }
+}
+
+/// What happened to the package lately, from the bus, newest first.
+#[component]
+fn RecentEvents(events: Vec<PackageEvent>) -> impl IntoView {
+    if events.is_empty() {
+        return ().into_any();
+    }
+    let items = events
+        .into_iter()
+        .map(|e| {
+            view! {
+                <li data-topic=e.topic.clone()>
+                    <time datetime=iso(&e.at)>{utc_minutes(&e.at)}</time>
+                    " " <span class="summary">{e.summary}</span>
+                    {e.agent.map(|a| view! { " " <span class="agent">{format!("by {a}")}</span> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="recent-events">
+            <h2>"Recent activity"</h2>
+            <ul>{items}</ul>
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Bus benchmark: event-to-fresh latency (publish -> row committed, seen via
+the NOTIFY the refresh sends at commit) with the recorded upstream answering
+in 5 ms, and the drain rate of a burst of build messages over many packages.
+
+Run by bench/run (which builds, installs the Python deps and sets PATH):
+    bench/bus.py --bin target/release/fedora-packages
+"""
+import argparse
+import json
+import os
+import random
+import select
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import pika
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+AMQP = "amqp://guest:guest@127.0.0.1:5672/%2f"
+
+
+def run(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+def percentile(values, p):
+    values = sorted(values)
+    k = (len(values) - 1) * p / 100
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def build_message(prefix, package):
+    path = ROOT / "tests/fixtures/messages/koji.build.state.change.complete.json"
+    m = json.loads(path.read_text())
+    m["topic"] = prefix + ".buildsys.build.state.change"
+    m["body"]["name"] = package
+    return m
+
+
+def publish(channel, m, msg_id):
+    headers = {k: v for k, v in m["headers"].items() if v is not None}
+    props = pika.BasicProperties(
+        content_type="application/json", content_encoding="utf-8", message_id=msg_id, delivery_mode=2, headers=headers
+    )
+    channel.basic_publish("amq.topic", m["topic"], json.dumps(m["body"]).encode(), props)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--bin", default=str(ROOT / "target/release/fedora-packages"))
+    ap.add_argument("--database", default="postgres://postgres@127.0.0.1:5432/fedora_packages_bench")
+    ap.add_argument("--packages", type=int, default=200)
+    ap.add_argument("--burst", type=int, default=10_000)
+    ap.add_argument("--samples", type=int, default=200)
+    ap.add_argument("--delay-ms", type=int, default=5)
+    args = ap.parse_args()
+
+    rec = Path(tempfile.mkdtemp(prefix="fp-bench-rec-"))
+    run([sys.executable, str(ROOT / "bench/make_recordings.py"), str(rec), str(args.packages)], stdout=subprocess.DEVNULL)
+    env = dict(os.environ, DATABASE_URL=args.database, RUST_LOG="warn")
+    replay = subprocess.Popen([args.bin, "upstream-replay", "--dir", str(rec), "--addr", "127.0.0.1:18089",
+                               "--delay-ms", str(args.delay_ms)], env=env, stdout=subprocess.DEVNULL)
+    worker = None
+    try:
+        time.sleep(0.5)
+        env["UPSTREAM_BASE_URL"] = "http://127.0.0.1:18089"
+        run([args.bin, "migrate"], env=env, stdout=subprocess.DEVNULL)
+        t = time.time()
+        run([args.bin, "sync", "--all", "--concurrency", "16"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sync_s = time.time() - t
+        names = [f"bench-pkg-{i:03d}" for i in range(1, args.packages + 1)]
+
+        queue = f"fp-bench-{uuid.uuid4().hex[:8]}"
+        prefix = f"org.fedoraproject.bench{uuid.uuid4().hex[:8]}"
+        wenv = dict(env, AMQP_QUEUE=queue, TOPIC_PREFIXES=prefix, SWEEP_EVERY="86400")
+        conn = pika.BlockingConnection(pika.URLParameters(AMQP))
+        ch = conn.channel()
+
+        # The worker declares and binds its queue on start.
+        worker = subprocess.Popen([args.bin, "worker"], env=wenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(2.0)
+
+        # Latency: one event at a time, idle worker.
+        db = psycopg.connect(args.database.replace("postgres://", "postgresql://"), autocommit=True)
+        db.execute("LISTEN fedora_packages_changed")
+        latencies = []
+        for i in range(args.samples):
+            pkg = random.choice(names)
+            for _ in db.notifies(timeout=0):
+                pass
+            t0 = time.perf_counter()
+            publish(ch, build_message(prefix, pkg), f"lat-{i}-{uuid.uuid4().hex}")
+            deadline = t0 + 10
+            got = False
+            while not got and time.perf_counter() < deadline:
+                for n in db.notifies(timeout=deadline - time.perf_counter(), stop_after=1):
+                    if n.payload == pkg:
+                        got = True
+                        break
+            if got:
+                latencies.append((time.perf_counter() - t0) * 1000)
+            time.sleep(0.02)
+
+        # Burst: queue it while no worker runs, then time the drain.
+        worker.terminate()
+        worker.wait(timeout=30)
+        t = time.time()
+        for i in range(args.burst):
+            publish(ch, build_message(prefix, names[i % len(names)]), f"burst-{i}-{uuid.uuid4().hex[:6]}")
+        publish_s = time.time() - t
+        before = db.execute("SELECT count(*) FROM bus_seen").fetchone()[0]
+        t0 = time.perf_counter()
+        worker = subprocess.Popen([args.bin, "worker"], env=wenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while True:
+            depth = ch.queue_declare(queue, passive=True).method.message_count
+            seen = db.execute("SELECT count(*) FROM bus_seen").fetchone()[0] - before
+            if depth == 0 and seen >= args.burst:
+                break
+            if time.perf_counter() - t0 > 600:
+                print("burst did not drain in 10 minutes", file=sys.stderr)
+                break
+            time.sleep(0.01)
+        drain_s = time.perf_counter() - t0
+
+        print()
+        print(f"## Bus benchmark ({args.packages} composed packages, recorded upstream answering in {args.delay_ms} ms)")
+        print()
+        print("| measure | value |")
+        print("|---|---|")
+        print(f"| initial `sync --all` ({args.packages + 6} packages) | {sync_s:.1f} s |")
+        if latencies:
+            print(f"| event-to-fresh p50 (idle, n={len(latencies)}) | {percentile(latencies, 50):.1f} ms |")
+            print(f"| event-to-fresh p99 | {percentile(latencies, 99):.1f} ms |")
+            print(f"| event-to-fresh max | {max(latencies):.1f} ms |")
+        print(f"| burst publish ({args.burst} messages, pika) | {publish_s:.1f} s |")
+        print(f"| burst drain (worker start to all applied) | {drain_s:.2f} s |")
+        print(f"| drain rate | {args.burst / drain_s:,.0f} events/s |")
+        ch.queue_delete(queue)
+        for q in [f"{queue}.dead"] + [f"{queue}.retry.{i}" for i in range(5)]:
+            ch.queue_delete(q)
+        conn.close()
+    finally:
+        if worker:
+            worker.terminate()
+        replay.terminate()
+
+
+if __name__ == "__main__":
+    main()
