@@ -80,12 +80,13 @@ def main():
 
         queue = f"fp-bench-{uuid.uuid4().hex[:8]}"
         prefix = f"org.fedoraproject.bench{uuid.uuid4().hex[:8]}"
-        wenv = dict(env, AMQP_QUEUE=queue, TOPIC_PREFIXES=prefix, SWEEP_EVERY="86400")
+        wenv = dict(env, AMQP_QUEUE=queue, TOPIC_PREFIXES=prefix, SWEEP_EVERY="86400", RUST_LOG=os.environ.get("WORKER_LOG", "warn"))
         conn = pika.BlockingConnection(pika.URLParameters(AMQP))
         ch = conn.channel()
 
         # The worker declares and binds its queue on start.
-        worker = subprocess.Popen([args.bin, "worker"], env=wenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        log = open(rec / "worker.log", "w")
+        worker = subprocess.Popen([args.bin, "worker"], env=wenv, stdout=log, stderr=log)
         time.sleep(2.0)
 
         # Latency: one event at a time, idle worker.
@@ -118,16 +119,19 @@ def main():
         publish_s = time.time() - t
         before = db.execute("SELECT count(*) FROM bus_seen").fetchone()[0]
         t0 = time.perf_counter()
-        worker = subprocess.Popen([args.bin, "worker"], env=wenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = subprocess.Popen([args.bin, "worker"], env=wenv, stdout=log, stderr=log)
         while True:
             depth = ch.queue_declare(queue, passive=True).method.message_count
             seen = db.execute("SELECT count(*) FROM bus_seen").fetchone()[0] - before
             if depth == 0 and seen >= args.burst:
                 break
+            if worker.poll() is not None:
+                print(f"worker exited with {worker.returncode}; see {rec / 'worker.log'}", file=sys.stderr)
+                break
             if time.perf_counter() - t0 > 600:
                 print("burst did not drain in 10 minutes", file=sys.stderr)
                 break
-            time.sleep(0.01)
+            time.sleep(0.025)
         drain_s = time.perf_counter() - t0
 
         print()

@@ -47,8 +47,8 @@ impl Default for BusConfig {
             amqp_url: "amqp://guest:guest@127.0.0.1:5672/%2f".into(),
             queue: "fedora-packages".into(),
             prefixes: vec!["org.fedoraproject.prod".into()],
-            prefetch: 2000,
-            batch_max: 2000,
+            prefetch: 10000,
+            batch_max: 10000,
             concurrency: 32,
             retry_delays: [5, 30, 120, 600, 1800].map(Duration::from_secs).to_vec(),
             sweep_every: Duration::from_secs(3600),
@@ -89,7 +89,8 @@ pub async fn run_worker(
     stop: CancellationToken,
 ) -> Result<(), BusError> {
     status.set_running(true);
-    let sweep = tokio::spawn(sweep::run(pool.clone(), upstream.clone(), config.sweep_every, config.sweep_batch, stop.clone()));
+    let sweep =
+        tokio::spawn(sweep::run(pool.clone(), upstream.clone(), config.sweep_every, config.sweep_batch, stop.clone()));
     let result = consumer::run(pool, upstream, config, status.clone(), stop).await;
     let _ = sweep.await;
     status.set_running(false);
@@ -102,7 +103,10 @@ mod tests {
 
     #[test]
     fn prefixes_are_stripped_whole() {
-        let config = BusConfig { prefixes: vec!["org.fedoraproject.prod".into(), "org.fedoraproject.stg".into()], ..BusConfig::default() };
+        let config = BusConfig {
+            prefixes: vec!["org.fedoraproject.prod".into(), "org.fedoraproject.stg".into()],
+            ..BusConfig::default()
+        };
         assert_eq!(config.strip_prefix("org.fedoraproject.prod.buildsys.tag"), Some("buildsys.tag"));
         assert_eq!(config.strip_prefix("org.fedoraproject.stg.mdapi.repo.update"), Some("mdapi.repo.update"));
         assert_eq!(config.strip_prefix("org.fedoraproject.production.x"), None);

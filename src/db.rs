@@ -40,8 +40,16 @@ pub async fn next_version(pool: &PgPool) -> Result<i64, DbError> {
 /// The channel on which every committed change of a package's rows is announced.
 pub const CHANGED_CHANNEL: &str = "fedora_packages_changed";
 
-/// Announces (at commit) that a package's rows changed; the payload is its name.
-pub async fn notify_changed(tx: &mut sqlx::Transaction<'_, sqlx::Postgres>, package: &str) -> Result<(), DbError> {
-    sqlx::query("SELECT pg_notify($1, $2)").bind(CHANGED_CHANNEL).bind(package).execute(&mut **tx).await?;
+/// Announces (at commit) that these packages' rows changed; one
+/// notification per package, its name as the payload.
+pub async fn notify_changed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    packages: &[String],
+) -> Result<(), DbError> {
+    sqlx::query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p")
+        .bind(CHANGED_CHANNEL)
+        .bind(packages)
+        .execute(&mut **tx)
+        .await?;
     Ok(())
 }

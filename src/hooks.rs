@@ -37,7 +37,8 @@ pub fn query_param(key: &'static str) -> Memo<Option<String>> {
         let search = location.search.get();
         search.trim_start_matches('?').split('&').find_map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (k == key).then(|| percent_encoding::percent_decode_str(&v.replace('+', " ")).decode_utf8_lossy().into_owned())
+            (k == key)
+                .then(|| percent_encoding::percent_decode_str(&v.replace('+', " ")).decode_utf8_lossy().into_owned())
         })
     })
 }

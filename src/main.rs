@@ -25,7 +25,12 @@ async fn main() -> anyhow::Result<()> {
             let status = WorkerStatus::default();
             let worker = match args.no_worker {
                 true => None,
-                false => Some(tokio::spawn(commands::worker(pool.clone(), args.worker.clone(), status.clone(), stop.clone()))),
+                false => Some(tokio::spawn(commands::worker(
+                    pool.clone(),
+                    args.worker.clone(),
+                    status.clone(),
+                    stop.clone(),
+                ))),
             };
             let served = router::serve(pool, args, status, stop.clone()).await;
             stop.cancel();

@@ -1,21 +1,23 @@
 //! The one refresh path, used by `load-demo`/`sync`, the bus worker and the
-//! sweep: fetch what the asked-for tabs of a source package need, then replace
-//! its rows in one transaction. A tab whose fetch failed keeps its old row;
-//! the overview keeps the old part of a failed service and replaces the rest.
+//! sweep: fetch what a scope of a source package needs (`fetch`), then
+//! replace its rows in a transaction (`write`). A tab whose fetch failed
+//! keeps its old row; the overview keeps the old part of a failed service.
 
 mod build;
+mod fetch;
 mod snapshot;
 mod write;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use chrono::Utc;
+use futures::StreamExt;
 use sqlx::PgPool;
 
 use crate::db::{self, DbError};
-use crate::model::{Contents, Dependencies, Overview, Part, Tab};
+use crate::model::Tab;
 use crate::upstream::{Service, Upstream, UpstreamError};
-use snapshot::BranchSnapshot;
+pub use build::latest_build_commit;
+pub use fetch::Fetched;
 pub use write::Outcome;
 
 /// A refresh that could not run at all (upstream failures are not errors:
@@ -46,59 +48,6 @@ pub struct Report {
 /// The source package a name belongs to: itself unless it is a known sub-package.
 pub async fn source_of(pool: &PgPool, name: &str) -> Result<String, RefreshError> {
     Ok(db::packages::get(pool, name).await?.map(|p| p.source_name).unwrap_or_else(|| name.to_string()))
-}
-
-/// Everything fetched for one refresh; `None` where not asked for, `Err` where it failed.
-#[derive(Default)]
-pub(crate) struct Fetched {
-    snapshots: Option<Result<Vec<BranchSnapshot>, UpstreamError>>,
-    releases: Option<Result<Vec<crate::upstream::bodhi::BodhiRelease>, UpstreamError>>,
-    builds: Option<Result<crate::model::Builds, UpstreamError>>,
-    updates: Option<Result<crate::model::Updates, UpstreamError>>,
-    bugs: Option<Result<crate::model::Bugs, UpstreamError>>,
-    /// `None` inside: dist-git has no such project.
-    maintainers: Option<Result<Option<crate::model::Maintainers>, UpstreamError>>,
-    sources: Option<Result<crate::model::Sources, UpstreamError>>,
-    /// Per (package, branch): the per-release tabs.
-    per_branch: BTreeMap<(String, String), BranchRows>,
-}
-
-impl Fetched {
-    /// Whether any service answered that the package exists.
-    fn exists_upstream(&self) -> bool {
-        fn says<T>(slot: &Option<Result<T, UpstreamError>>, yes: impl Fn(&T) -> bool) -> bool {
-            matches!(slot, Some(Ok(v)) if yes(v))
-        }
-        says(&self.snapshots, |s| !s.is_empty())
-            || says(&self.builds, |b| b.package_id.is_some())
-            || says(&self.maintainers, |m| m.is_some())
-            || says(&self.sources, |s| !s.branches.is_empty())
-    }
-
-    fn failures(&self) -> Vec<UpstreamError> {
-        fn err<T>(slot: &Option<Result<T, UpstreamError>>) -> Option<UpstreamError> {
-            slot.as_ref().and_then(|r| r.as_ref().err()).cloned()
-        }
-        [
-            err(&self.snapshots),
-            err(&self.releases),
-            err(&self.builds),
-            err(&self.updates),
-            err(&self.bugs),
-            err(&self.maintainers),
-            err(&self.sources),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
-    }
-}
-
-#[derive(Default)]
-pub(crate) struct BranchRows {
-    contents: Option<Result<Contents, UpstreamError>>,
-    changelog: Option<Result<Option<crate::model::Changelog>, UpstreamError>>,
-    dependencies: Option<Result<Dependencies, UpstreamError>>,
 }
 
 /// What a refresh covers: some tabs and, of the overview, the parts of some
@@ -140,151 +89,102 @@ pub async fn refresh(pool: &PgPool, up: &Upstream, source: &str, tabs: &[Tab]) -
     refresh_scope(pool, up, source, &Scope::tabs(tabs)).await
 }
 
-/// Refreshes what `scope` covers of `source` and its sub-packages.
+/// Refreshes what `scope` covers of `source` and its sub-packages, in its own transaction.
 pub async fn refresh_scope(pool: &PgPool, up: &Upstream, source: &str, scope: &Scope) -> Result<Report, RefreshError> {
     // Taken before fetching: a refresh that starts later always wins.
     let version = db::next_version(pool).await?;
-    let wants = |t: Tab| scope.wants(t);
-    let mut f = Fetched::default();
+    refresh_at(pool, up, source, scope, version).await
+}
 
-    let needs_mdapi = [Tab::Contents, Tab::Changelog, Tab::Dependencies].iter().any(|t| wants(*t))
-        || scope.wants_part(Service::Mdapi);
-    let needs_koji = wants(Tab::Builds) || scope.wants_part(Service::Koji) || wants(Tab::Sources);
-    let (snapshots, releases, builds, updates, bugs, maintainers) = futures::join!(
-        async {
-            if !needs_mdapi {
-                return None;
-            }
-            Some(
-                async {
-                    let branches = snapshot::binary_branches(&up.mdapi.branches().await?);
-                    snapshot::fetch_all(&up.mdapi, &branches, source).await
-                }
-                .await,
-            )
-        },
-        optional(scope.wants_part(Service::Bodhi), up.bodhi.releases()),
-        optional(needs_koji, build::builds(up, source)),
-        optional(wants(Tab::Updates) || scope.wants_part(Service::Bodhi), build::updates(up, source)),
-        optional(wants(Tab::Bugs) || scope.wants_part(Service::Bugzilla), build::bugs(up, source)),
-        optional(scope.wants_part(Service::DistGit), build::maintainers(up, source)),
-    );
-    f.snapshots = snapshots;
-    f.releases = releases;
-    f.updates = updates;
-    f.bugs = bugs;
-    f.maintainers = maintainers;
-    if wants(Tab::Sources) {
-        let latest = builds.as_ref().and_then(|b| b.as_ref().ok());
-        f.sources = Some(build::sources(up, source, latest).await);
+/// Refreshes as a refresh that started at `version` (taken with
+/// `db::next_version`), as if it had been slow: rows and parts written by
+/// later-started refreshes stay.
+pub async fn refresh_at(
+    pool: &PgPool,
+    up: &Upstream,
+    source: &str,
+    scope: &Scope,
+    version: i64,
+) -> Result<Report, RefreshError> {
+    let mut fetched = fetch::fetch(up, source, scope).await;
+    let mut tx = pool.begin().await?;
+    let report = write_one(&mut tx, source, scope, &mut fetched, version).await?;
+    tx.commit().await?;
+    Ok(report)
+}
+
+/// Refreshes many source packages: fetched concurrently, written in one
+/// transaction (one commit for a whole bus batch), in name order so that two
+/// workers never deadlock.
+pub async fn refresh_batch(
+    pool: &PgPool,
+    up: &Upstream,
+    scopes: BTreeMap<String, Scope>,
+    concurrency: usize,
+) -> Result<HashMap<String, Report>, RefreshError> {
+    if scopes.is_empty() {
+        return Ok(HashMap::new());
     }
-    f.builds = builds;
-    let tabs: Vec<Tab> = scope.tabs.iter().copied().collect();
-    if let Some(Ok(snaps)) = &f.snapshots {
-        f.per_branch = per_branch(up, source, snaps, &tabs).await;
+    // One version per package, all taken before any fetch starts.
+    let versions: Vec<i64> = sqlx::query_scalar("SELECT nextval('refresh_version') FROM generate_series(1, $1)")
+        .bind(scopes.len() as i64)
+        .fetch_all(pool)
+        .await?;
+    let jobs: Vec<(String, Scope, i64)> =
+        scopes.into_iter().zip(versions).map(|((s, scope), v)| (s, scope, v)).collect();
+    let mut fetched: Vec<(String, Scope, i64, Fetched)> = futures::stream::iter(jobs)
+        .map(|(source, scope, version)| async move {
+            let f = fetch::fetch(up, &source, &scope).await;
+            (source, scope, version, f)
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    // A few transactions side by side, each taking its rows in name order:
+    // every transaction locks in the same global order, so none can deadlock.
+    fetched.sort_by(|a, b| a.0.cmp(&b.0));
+    let chunk = fetched.len().div_ceil(WRITERS).max(1);
+    let mut chunks: Vec<Vec<(String, Scope, i64, Fetched)>> = Vec::new();
+    let mut rest = fetched.into_iter().peekable();
+    while rest.peek().is_some() {
+        chunks.push(rest.by_ref().take(chunk).collect());
     }
+    let written = futures::future::join_all(chunks.into_iter().map(|jobs| async move {
+        let mut tx = pool.begin().await?;
+        let mut reports = Vec::with_capacity(jobs.len());
+        for (source, scope, version, mut f) in jobs {
+            let report = write_one(&mut tx, &source, &scope, &mut f, version).await?;
+            reports.push((source, report));
+        }
+        tx.commit().await?;
+        Ok::<_, RefreshError>(reports)
+    }))
+    .await;
+    let mut reports = HashMap::new();
+    for chunk in written {
+        reports.extend(chunk?);
+    }
+    Ok(reports)
+}
+
+/// Transactions a batch is written in, side by side.
+const WRITERS: usize = 8;
+
+async fn write_one(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    source: &str,
+    scope: &Scope,
+    f: &mut Fetched,
+    version: i64,
+) -> Result<Report, RefreshError> {
     let mut report = Report { source: source.to_string(), ..Default::default() };
-    if !f.exists_upstream() && db::packages::get(pool, source).await?.is_none() {
+    if !f.exists_upstream() && !db::packages::exists(tx, source).await? {
         // Nothing upstream knows this name: never invent a package row for it.
         report.missing = true;
         report.failures = f.failures();
         return Ok(report);
     }
-    report.outcome = write::write(pool, source, &tabs, &mut f, version, &mut report.failures).await?;
+    let tabs: Vec<Tab> = scope.tabs.iter().copied().collect();
+    report.outcome = write::write(tx, source, &tabs, f, version, &mut report.failures).await?;
     Ok(report)
-}
-
-async fn optional<T>(
-    wanted: bool,
-    fut: impl std::future::Future<Output = Result<T, UpstreamError>>,
-) -> Option<Result<T, UpstreamError>> {
-    if wanted {
-        Some(fut.await)
-    } else {
-        None
-    }
-}
-
-/// Contents, changelog and dependencies of the source and each binary, per branch.
-async fn per_branch(
-    up: &Upstream,
-    source: &str,
-    snapshots: &[BranchSnapshot],
-    tabs: &[Tab],
-) -> BTreeMap<(String, String), BranchRows> {
-    let mut out = BTreeMap::new();
-    for snap in snapshots {
-        let binaries = snap.binary_names();
-        let mut names: Vec<(String, bool)> = binaries.iter().map(|n| (n.clone(), n == source)).collect();
-        if !binaries.iter().any(|n| n == source) {
-            names.push((source.to_string(), true));
-        }
-        // Fetched once per branch, then cut per package.
-        let all_contents = match tabs.contains(&Tab::Contents) {
-            true => Some(build::contents(up, &snap.branch, &binaries).await),
-            false => None,
-        };
-        let all_deps = match tabs.contains(&Tab::Dependencies) {
-            true => Some(build::dependencies(up, snap, &binaries).await),
-            false => None,
-        };
-        for (name, is_source) in names {
-            let mine = |n: &str| is_source || n == name;
-            let mut rows = BranchRows {
-                contents: all_contents.as_ref().map(|r| match r {
-                    Ok(c) => Ok(Contents { packages: c.packages.iter().filter(|p| mine(&p.name)).cloned().collect() }),
-                    Err(e) => Err(e.clone()),
-                }),
-                dependencies: all_deps.as_ref().map(|r| match r {
-                    Ok(d) => {
-                        Ok(Dependencies { packages: d.packages.iter().filter(|p| mine(&p.name)).cloned().collect() })
-                    }
-                    Err(e) => Err(e.clone()),
-                }),
-                changelog: None,
-            };
-            if tabs.contains(&Tab::Changelog) {
-                let own_srpm = is_source && snap.source.is_some();
-                let mut log = build::changelog(up, &snap.branch, &name, own_srpm).await;
-                if let (true, Ok(None)) = (is_source, &log) {
-                    if let Some(first) = binaries.first() {
-                        log = build::changelog(up, &snap.branch, first, false).await;
-                    }
-                }
-                rows.changelog = Some(log);
-            }
-            out.insert((name, snap.branch.clone()), rows);
-        }
-    }
-    out
-}
-
-/// The overview built from whatever parts were fetched; failed parts are `None`
-/// and get filled from the old row by the writer.
-fn overview_parts(f: &Fetched, source: &str, name: &str) -> Overview {
-    let is_source = name == source;
-    let now = Utc::now();
-    let part = |v| Part { fetched_at: now, value: v };
-    let mut o = Overview::default();
-    if let Some(Ok(snaps)) = &f.snapshots {
-        let infos: Vec<_> =
-            build::infos(snaps, source).into_iter().filter(|(n, _)| n == name).map(|(_, i)| i).collect();
-        o.info = Some(part(infos));
-    }
-    if !is_source {
-        return o;
-    }
-    if let (Some(Ok(releases)), Some(Ok(updates))) = (&f.releases, &f.updates) {
-        o.releases = Some(Part { fetched_at: now, value: build::release_versions(releases, updates) });
-    }
-    if let Some(Ok(builds)) = &f.builds {
-        o.latest_build = Some(Part { fetched_at: now, value: crate::upstream::koji::latest(&builds.builds) });
-    }
-    if let Some(Ok(bugs)) = &f.bugs {
-        o.bugs = Some(Part { fetched_at: now, value: crate::model::BugCounts { open: bugs.bugs.len() as u32 } });
-    }
-    if let Some(Ok(m)) = &f.maintainers {
-        o.maintainers = Some(Part { fetched_at: now, value: m.clone().unwrap_or_default() });
-    }
-    o
 }

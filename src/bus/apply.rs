@@ -4,7 +4,6 @@
 //! dead-lettered. Nothing is acknowledged before its refresh is committed.
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use futures::StreamExt;
 use lapin::message::Delivery;
 use sqlx::PgPool;
 
@@ -13,7 +12,7 @@ use super::status::{Outcome, WorkerStatus};
 use super::topics::{self, Route, Target};
 use super::BusConfig;
 use crate::db::{self, events::EventRow};
-use crate::refresh::{self, RefreshError, Report, Scope};
+use crate::refresh::{self, RefreshError, Scope};
 use crate::upstream::Upstream;
 
 /// What to do with one message once the batch is refreshed.
@@ -53,6 +52,7 @@ pub async fn process<'a>(
     status: &WorkerStatus,
     deliveries: &'a [Delivery],
 ) -> Result<Vec<Settled<'a>>, DbDown> {
+    let t0 = std::time::Instant::now();
     let mut settled: Vec<Settled<'a>> = Vec::with_capacity(deliveries.len());
     let mut pending: Vec<Pending> = Vec::new();
     for (index, delivery) in deliveries.iter().enumerate() {
@@ -69,8 +69,10 @@ pub async fn process<'a>(
         settled.push(Settled { delivery, message, settle });
     }
 
+    let t_classified = t0.elapsed();
     // A message applied before (a redelivery, a duplicate publish) changes nothing.
-    let ids: Vec<String> = pending.iter().map(|p| settled[p.index].message.id.clone()).filter(|i| !i.is_empty()).collect();
+    let ids: Vec<String> =
+        pending.iter().map(|p| settled[p.index].message.id.clone()).filter(|i| !i.is_empty()).collect();
     let seen: HashSet<String> = db::events::seen(pool, &ids).await.map_err(db_down)?.into_iter().collect();
     let mut seen_in_batch = HashSet::new();
     pending.retain(|p| {
@@ -83,25 +85,32 @@ pub async fn process<'a>(
     });
 
     // Coalesce: one refresh per source package, covering every message's ask.
+    // Events about packages we have never seen are left to `sync` and the
+    // sweep rather than inventing rows, unless the event creates the package.
+    let named: Vec<String> = pending.iter().flat_map(|p| p.targets.iter().map(|t| t.package.clone())).collect();
+    let known: HashMap<String, String> =
+        db::packages::sources_of(pool, &named).await.map_err(db_down)?.into_iter().collect();
     let mut sources: HashMap<String, Option<String>> = HashMap::new();
     let mut scopes: BTreeMap<String, Scope> = BTreeMap::new();
     for p in &pending {
         for t in &p.targets {
-            let source = match sources.get(&t.package) {
-                Some(s) => s.clone(),
-                None => {
-                    let s = known_source(pool, t).await.map_err(db_down)?;
-                    sources.insert(t.package.clone(), s.clone());
-                    s
-                }
-            };
+            let source = known.get(&t.package).cloned().or_else(|| t.creates.then(|| t.package.clone()));
+            sources.insert(t.package.clone(), source.clone());
             if let Some(source) = source {
                 scopes.entry(source).or_default().merge(&t.scope);
             }
         }
     }
-    let reports = refresh_all(pool, upstream, config.concurrency, scopes).await?;
+    let t_before_refresh = t0.elapsed();
+    let t_refresh = std::time::Instant::now();
+    let packages = scopes.len();
+    let reports = match refresh::refresh_batch(pool, upstream, scopes, config.concurrency).await {
+        Ok(reports) => reports,
+        Err(RefreshError::Db(e)) => return Err(DbDown(e.to_string())),
+    };
+    tracing::debug!(packages, refresh_ms = t_refresh.elapsed().as_secs_f64() * 1e3, "batch refreshed");
 
+    let mut events: Vec<(EventRow, String)> = Vec::new();
     for p in &pending {
         let message = &settled[p.index].message;
         let mut failed: Vec<String> = Vec::new();
@@ -125,13 +134,14 @@ pub async fn process<'a>(
                 agent: topics::agent(&body, &message.headers),
                 summary: topics::summary(&p.topic, &body),
             };
-            for source in applied_to {
-                db::events::record(pool, &event(source), &message.id).await.map_err(db_down)?;
-            }
+            events.extend(applied_to.into_iter().map(|source| (event(source), message.id.clone())));
             Settle::Done(Outcome::Applied)
         };
         settled[p.index].settle = settle;
     }
+    let t_settled = t0.elapsed();
+    db::events::record_many(pool, &events).await.map_err(db_down)?;
+    let t_events = t0.elapsed();
     let applied: Vec<String> = pending
         .iter()
         .filter(|p| matches!(settled[p.index].settle, Settle::Done(Outcome::Applied)))
@@ -139,6 +149,14 @@ pub async fn process<'a>(
         .filter(|id| !id.is_empty())
         .collect();
     db::events::mark_seen(pool, &applied).await.map_err(db_down)?;
+    tracing::debug!(
+        classify_ms = t_classified.as_millis() as u64,
+        before_refresh_ms = t_before_refresh.as_millis() as u64,
+        settled_ms = t_settled.as_millis() as u64,
+        events_ms = t_events.as_millis() as u64,
+        seen_ms = t0.elapsed().as_millis() as u64,
+        "batch phases"
+    );
     for s in &settled {
         if let Settle::Done(outcome) = &s.settle {
             status.count(&s.message.topic, *outcome);
@@ -160,45 +178,6 @@ fn classify(config: &BusConfig, message: &BusMessage) -> Result<(String, Route),
     let body = message.body.as_ref().map_err(|e| e.clone())?;
     let route = topics::route(topic, body, &message.headers).map_err(|e| e.to_string())?;
     Ok((topic.to_string(), route))
-}
-
-/// The source package a target belongs to, if we know the package (or the
-/// event creates it). Events about packages we have never seen are left to
-/// `sync` and the sweep rather than inventing rows.
-async fn known_source(pool: &PgPool, target: &Target) -> Result<Option<String>, db::DbError> {
-    match db::packages::get(pool, &target.package).await? {
-        Some(row) => Ok(Some(row.source_name)),
-        None if target.creates => Ok(Some(target.package.clone())),
-        None => Ok(None),
-    }
-}
-
-async fn refresh_all(
-    pool: &PgPool,
-    upstream: &Upstream,
-    concurrency: usize,
-    scopes: BTreeMap<String, Scope>,
-) -> Result<HashMap<String, Report>, DbDown> {
-    let mut results = futures::stream::iter(scopes)
-        .map(|(source, scope)| async move {
-            let result = refresh::refresh_scope(pool, upstream, &source, &scope).await;
-            (source, result)
-        })
-        .buffer_unordered(concurrency.max(1));
-    let mut reports = HashMap::new();
-    let mut down = None;
-    while let Some((source, result)) = results.next().await {
-        match result {
-            Ok(report) => {
-                reports.insert(source, report);
-            }
-            Err(RefreshError::Db(e)) => down = Some(DbDown(e.to_string())),
-        }
-    }
-    match down {
-        Some(e) => Err(e),
-        None => Ok(reports),
-    }
 }
 
 fn sent_at(headers: &serde_json::Value) -> Option<chrono::DateTime<chrono::Utc>> {

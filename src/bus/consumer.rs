@@ -6,8 +6,8 @@ use std::time::Duration;
 use futures::{FutureExt, StreamExt};
 use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
-    QueueBindOptions, QueueDeclareOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions, QueueBindOptions,
+    QueueDeclareOptions,
 };
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
@@ -79,15 +79,34 @@ async fn session(
             _ = stop.cancelled() => break,
             next = consumer.next() => next,
         };
-        let Some(first) = first else { return Err(BusError::Closed) };
+        let Some(first) = first else {
+            if stop.is_cancelled() {
+                break;
+            }
+            return Err(BusError::Closed);
+        };
         let mut batch = vec![first?];
-        // Coalesce only what is already here: no waiting window.
+        // Coalesce what is already queued, and only that: take what has
+        // arrived, then, if the broker says more is ready (a burst), what it
+        // is still handing over. An idle queue adds no wait at all.
         while batch.len() < config.batch_max {
             match consumer.next().now_or_never() {
                 Some(Some(Ok(delivery))) => batch.push(delivery),
                 _ => break,
             }
         }
+        if batch.len() > 1 && batch.len() < config.batch_max {
+            let ready = ready_count(&channel, config).await.unwrap_or(0) as usize;
+            let want = (batch.len() + ready).min(config.batch_max);
+            let deadline = tokio::time::Instant::now() + Duration::from_millis(200);
+            while batch.len() < want {
+                match tokio::time::timeout_at(deadline, consumer.next()).await {
+                    Ok(Some(Ok(delivery))) => batch.push(delivery),
+                    _ => break,
+                }
+            }
+        }
+        let started = std::time::Instant::now();
         let settled = apply_with_db_retry(pool, upstream, config, status, &batch, stop).await?;
         let Some(settled) = settled else { break };
         settle(&publisher, config, status, settled).await?;
@@ -95,11 +114,18 @@ async fn session(
         if let Some(last) = batch.last() {
             channel.basic_ack(last.delivery_tag, BasicAckOptions { multiple: true }).await?;
         }
+        tracing::debug!(batch.size = batch.len(), duration_ms = started.elapsed().as_millis() as u64, "batch settled");
     }
     // Unacknowledged deliveries return to the queue when the channel closes.
     let _ = channel.close(200, "shutting down".into()).await;
     let _ = connection.close(200, "shutting down".into()).await;
     Ok(())
+}
+
+/// Messages ready in the queue, not yet handed to any consumer.
+async fn ready_count(channel: &Channel, config: &BusConfig) -> Result<u32, BusError> {
+    let passive = QueueDeclareOptions { passive: true, ..QueueDeclareOptions::default() };
+    Ok(channel.queue_declare(config.queue.as_str().into(), passive, FieldTable::default()).await?.message_count())
 }
 
 /// While the database is down, hold the batch (unacknowledged) and wait for it.
@@ -129,16 +155,24 @@ async fn apply_with_db_retry<'a>(
 
 /// Publishes the messages to retry or park; each publish is confirmed by the
 /// broker before the batch is acknowledged.
-async fn settle(publisher: &Channel, config: &BusConfig, status: &WorkerStatus, settled: Vec<Settled<'_>>) -> Result<(), BusError> {
+async fn settle(
+    publisher: &Channel,
+    config: &BusConfig,
+    status: &WorkerStatus,
+    settled: Vec<Settled<'_>>,
+) -> Result<(), BusError> {
     for s in settled {
         let (queue, reason, retries, outcome) = match s.settle {
             Settle::Done(_) => continue,
             Settle::Retry { reason } if (s.message.retries as usize) < config.retry_delays.len() => {
                 (config.retry_queue(s.message.retries as usize), reason, s.message.retries + 1, Outcome::Retried)
             }
-            Settle::Retry { reason } => {
-                (config.dead_queue(), format!("gave up after {} retries: {reason}", s.message.retries), s.message.retries, Outcome::DeadLettered)
-            }
+            Settle::Retry { reason } => (
+                config.dead_queue(),
+                format!("gave up after {} retries: {reason}", s.message.retries),
+                s.message.retries,
+                Outcome::DeadLettered,
+            ),
             Settle::DeadLetter { reason } => (config.dead_queue(), reason, s.message.retries, Outcome::DeadLettered),
         };
         tracing::warn!(topic = %s.message.topic, message.id = %s.message.id, to = %queue, %reason, "message not applied");
@@ -148,7 +182,13 @@ async fn settle(publisher: &Channel, config: &BusConfig, status: &WorkerStatus, 
         headers.insert("fedora_packages_error".into(), AMQPValue::LongString(reason.into()));
         let properties = s.delivery.properties.clone().with_headers(headers).with_delivery_mode(2);
         publisher
-            .basic_publish("".into(), queue.as_str().into(), BasicPublishOptions::default(), &s.delivery.data, properties)
+            .basic_publish(
+                "".into(),
+                queue.as_str().into(),
+                BasicPublishOptions::default(),
+                &s.delivery.data,
+                properties,
+            )
             .await?
             .await?;
         status.count(&s.message.topic, outcome);
@@ -166,7 +206,13 @@ pub async fn declare(channel: &Channel, config: &BusConfig) -> Result<(), BusErr
         for binding in BINDINGS {
             let key = format!("{prefix}.{binding}");
             channel
-                .queue_bind(config.queue.as_str().into(), "amq.topic".into(), key.into(), QueueBindOptions::default(), FieldTable::default())
+                .queue_bind(
+                    config.queue.as_str().into(),
+                    "amq.topic".into(),
+                    key.into(),
+                    QueueBindOptions::default(),
+                    FieldTable::default(),
+                )
                 .await?;
         }
     }

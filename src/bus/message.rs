@@ -23,12 +23,7 @@ impl BusMessage {
         let headers = properties.headers().as_ref().map(table_to_json).unwrap_or(Value::Object(Map::new()));
         let topic = headers.get(TOPIC_HEADER).and_then(Value::as_str).unwrap_or(routing_key).to_string();
         let retries = headers.get(RETRIES_HEADER).and_then(Value::as_u64).unwrap_or(0) as u32;
-        let id = properties
-            .message_id()
-            .as_ref()
-            .map(|m| m.to_string())
-            .filter(|m| !m.is_empty())
-            .unwrap_or_default();
+        let id = properties.message_id().as_ref().map(|m| m.to_string()).filter(|m| !m.is_empty()).unwrap_or_default();
         let body = match std::str::from_utf8(data) {
             Ok(text) => serde_json::from_str(text).map_err(|e| format!("body is not JSON: {e}")),
             Err(e) => Err(format!("body is not UTF-8: {e}")),

@@ -78,7 +78,7 @@ pub fn route(topic: &str, body: &Value, headers: &Value) -> Result<Route, Malfor
     let route = match topic {
         "buildsys.build.state.change" | "buildsys.tag" | "buildsys.untag" => {
             let name = str_at(body, &["name"]).ok_or_else(|| bad("no build name"))?;
-            targets(vec![name], &[Tab::Builds, Tab::Overview, Tab::Sources], Service::Koji)
+            targets(vec![name], &[Tab::Builds, Tab::Overview], Service::Koji)
         }
         "buildsys.package.list.change" => {
             let name = str_at(body, &["package"]).ok_or_else(|| bad("no package"))?;
@@ -122,7 +122,12 @@ pub fn route(topic: &str, body: &Value, headers: &Value) -> Result<Route, Malfor
             if str_at(project, &["namespace"]).as_deref() != Some("rpms") {
                 return Ok(Route::NotOurs("not an rpms project"));
             }
-            Route::Refresh(vec![Target { package: name, scope: Scope::tabs(&Tab::ALL), service: Service::DistGit, creates: true }])
+            Route::Refresh(vec![Target {
+                package: name,
+                scope: Scope::tabs(&Tab::ALL),
+                service: Service::DistGit,
+                creates: true,
+            }])
         }
         t if t.starts_with("pagure.project.user.") || t.starts_with("pagure.project.group.") => {
             let project = body.get("project").ok_or_else(|| bad("no project"))?;
@@ -198,15 +203,8 @@ fn name_or_string(v: Option<&Value>) -> Option<String> {
 
 /// The person or service behind an event, when the message says.
 pub fn agent(body: &Value, headers: &Value) -> Option<String> {
-    let candidates = [
-        "/agent",
-        "/agent_name",
-        "/user",
-        "/owner",
-        "/comment/user/name",
-        "/update/user/name",
-        "/commit/username",
-    ];
+    let candidates =
+        ["/agent", "/agent_name", "/user", "/owner", "/comment/user/name", "/update/user/name", "/commit/username"];
     candidates
         .iter()
         .find_map(|p| body.pointer(p).and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from))
@@ -233,14 +231,23 @@ pub fn summary(topic: &str, body: &Value) -> String {
             let what = t.trim_start_matches("bodhi.update.").replace('.', " ");
             format!("update {}: {what}", s("/update/alias"))
         }
-        "bugzilla.bug.new" => format!("new bug {}: {}", body.pointer("/bug/id").unwrap_or(&Value::Null), s("/bug/summary")),
-        "bugzilla.bug.update" => format!("bug {} updated: {}", body.pointer("/bug/id").unwrap_or(&Value::Null), s("/bug/summary")),
+        "bugzilla.bug.new" => {
+            format!("new bug {}: {}", body.pointer("/bug/id").unwrap_or(&Value::Null), s("/bug/summary"))
+        }
+        "bugzilla.bug.update" => {
+            format!("bug {} updated: {}", body.pointer("/bug/id").unwrap_or(&Value::Null), s("/bug/summary"))
+        }
         "git.receive" => format!("push to {}: {}", s("/commit/branch"), s("/commit/summary")),
         "pagure.git.receive" => format!("push to {}", s("/branch")),
         "pagure.project.new" => "dist-git repository created".to_string(),
         t if t.starts_with("pagure.project.") => {
-            let who = [s("/new_user"), s("/new_group"), s("/removed_user"), s("/user")].into_iter().find(|x| !x.is_empty());
-            format!("{}{}", t.trim_start_matches("pagure.project.").replace('.', " "), who.map(|w| format!(": {w}")).unwrap_or_default())
+            let who =
+                [s("/new_user"), s("/new_group"), s("/removed_user"), s("/user")].into_iter().find(|x| !x.is_empty());
+            format!(
+                "{}{}",
+                t.trim_start_matches("pagure.project.").replace('.', " "),
+                who.map(|w| format!(": {w}")).unwrap_or_default()
+            )
         }
         "mdapi.repo.update" => format!("repository {} updated", s("/name")),
         other => other.to_string(),
@@ -256,18 +263,26 @@ mod tests {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let v: Value = serde_json::from_str(&text).unwrap();
         let topic = v["topic"].as_str().unwrap();
-        let suffix = ["org.fedoraproject.prod.", "org.fedoraproject.stg.", "org.fedoraproject.dev.", "io.pagure.prod.", "io.pagure.dev."]
-            .iter()
-            .find_map(|p| topic.strip_prefix(p))
-            .unwrap()
-            .to_string();
+        let suffix = [
+            "org.fedoraproject.prod.",
+            "org.fedoraproject.stg.",
+            "org.fedoraproject.dev.",
+            "io.pagure.prod.",
+            "io.pagure.dev.",
+        ]
+        .iter()
+        .find_map(|p| topic.strip_prefix(p))
+        .unwrap()
+        .to_string();
         (suffix, v["body"].clone(), v["headers"].clone())
     }
 
     fn routed(name: &str) -> Vec<(String, Vec<Tab>, Service)> {
         let (topic, body, headers) = fixture(name);
         match route(&topic, &body, &headers).unwrap() {
-            Route::Refresh(t) => t.into_iter().map(|t| (t.package, t.scope.tabs.into_iter().collect(), t.service)).collect(),
+            Route::Refresh(t) => {
+                t.into_iter().map(|t| (t.package, t.scope.tabs.into_iter().collect(), t.service)).collect()
+            }
             other => panic!("{name}: {other:?}"),
         }
     }
@@ -280,7 +295,10 @@ mod tests {
         assert_eq!(routed("koji.build.state.change.complete.fedmsg-real.json").len(), 1);
         assert_eq!(routed("koji.tag.json")[0].0, "http-parser");
         assert_eq!(routed("koji.untag.fedmsg-real.json").len(), 1);
-        assert_eq!(routed("koji.package.list.change.json")[0], ("rust-ripgrep".into(), vec![Tab::Overview], Service::Koji));
+        assert_eq!(
+            routed("koji.package.list.change.json")[0],
+            ("rust-ripgrep".into(), vec![Tab::Overview], Service::Koji)
+        );
         let (t, b, _) = fixture("koji.repo.done.json");
         assert_eq!(route(&t, &b, &Value::Null).unwrap(), Route::Unknown);
     }
@@ -295,10 +313,19 @@ mod tests {
         let names: Vec<_> = r.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(names, ["libselinux", "libsepol"]);
         assert_eq!(routed("bodhi.update.eject.fedmsg-real.json")[0].0, "fedmsg");
-        for f in ["bodhi.update.request.testing.json", "bodhi.update.complete.testing.fedmsg-real.json", "bodhi.update.eject.fedmsg-real.json", "bodhi.update.edit.fedmsg-real.json", "bodhi.update.comment.fedmsg-real.json"] {
+        for f in [
+            "bodhi.update.request.testing.json",
+            "bodhi.update.complete.testing.fedmsg-real.json",
+            "bodhi.update.eject.fedmsg-real.json",
+            "bodhi.update.edit.fedmsg-real.json",
+            "bodhi.update.comment.fedmsg-real.json",
+        ] {
             assert!(!routed(f).is_empty(), "{f}");
         }
-        assert_eq!(nvr_name("golang-github-Masterminds-semver-2.0.0-0.1.20190319git3c92f33.fc29").as_deref(), Some("golang-github-Masterminds-semver"));
+        assert_eq!(
+            nvr_name("golang-github-Masterminds-semver-2.0.0-0.1.20190319git3c92f33.fc29").as_deref(),
+            Some("golang-github-Masterminds-semver")
+        );
     }
 
     #[test]
@@ -313,7 +340,10 @@ mod tests {
 
     #[test]
     fn dist_git_and_pagure_events() {
-        assert_eq!(routed("distgit.git.receive.fedmsg-real.json"), [("valgrind".into(), vec![Tab::Sources], Service::DistGit)]);
+        assert_eq!(
+            routed("distgit.git.receive.fedmsg-real.json"),
+            [("valgrind".into(), vec![Tab::Sources], Service::DistGit)]
+        );
         let (t, b, h) = fixture("distgit.git.receive.json");
         assert!(matches!(route(&t, &b, &h).unwrap(), Route::NotOurs(_)), "dummyns is not rpms");
         let (t, b, h) = fixture("pagure.git.receive.fedmsg-real.json");

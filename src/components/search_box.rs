@@ -96,7 +96,8 @@ pub fn SearchBox(#[prop(into, optional)] value: String, #[prop(optional)] autofo
                 .map(|(i, s)| {
                     let open = open.clone();
                     let name = s.name.clone();
-                    let source = (s.source != s.name).then(|| view! { <span class="source">{format!(" ({})", s.source)}</span> });
+                    let source = (s.source != s.name)
+                        .then(|| view! { <span class="source">{format!(" ({})", s.source)}</span> });
                     view! {
                         <li
                             role="option"

@@ -28,34 +28,60 @@ pub async fn recent(pool: &PgPool, package: &str, limit: i64) -> Result<Vec<Even
     .await?)
 }
 
-/// Records an event and drops the package's oldest beyond [`KEEP_PER_PACKAGE`].
-pub async fn record(pool: &PgPool, event: &EventRow, message_id: &str) -> Result<(), DbError> {
+/// Records a batch of events (keeping each package's newest
+/// [`KEEP_PER_PACKAGE`]) in one transaction, and announces the packages.
+pub async fn record_many(pool: &PgPool, events: &[(EventRow, String)]) -> Result<(), DbError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    // A burst of thousands of events for a few packages: only the newest count.
+    let mut kept: Vec<&(EventRow, String)> = events.iter().collect();
+    kept.sort_by(|a, b| a.0.package.cmp(&b.0.package).then(b.0.at.cmp(&a.0.at)));
+    let mut per_package: std::collections::HashMap<&str, i64> = std::collections::HashMap::new();
+    kept.retain(|(e, _)| {
+        let n = per_package.entry(e.package.as_str()).or_default();
+        *n += 1;
+        *n <= KEEP_PER_PACKAGE
+    });
+    let col = |f: fn(&EventRow) -> String| kept.iter().map(|(e, _)| f(e)).collect::<Vec<_>>();
+    let ats: Vec<DateTime<Utc>> = kept.iter().map(|(e, _)| e.at).collect();
+    let agents: Vec<Option<String>> = kept.iter().map(|(e, _)| e.agent.clone()).collect();
+    let ids: Vec<String> = kept.iter().map(|(_, id)| id.clone()).collect();
+    let packages: Vec<String> = per_package.keys().map(|p| p.to_string()).collect();
     let mut tx = pool.begin().await?;
-    sqlx::query("INSERT INTO package_events (package, at, topic, agent, summary, message_id) VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(&event.package)
-        .bind(event.at)
-        .bind(&event.topic)
-        .bind(&event.agent)
-        .bind(&event.summary)
-        .bind(message_id)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query(
-        "DELETE FROM package_events WHERE package = $1 AND id NOT IN
-           (SELECT id FROM package_events WHERE package = $1 ORDER BY at DESC, id DESC LIMIT $2)",
+        "INSERT INTO package_events (package, at, topic, agent, summary, message_id)
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])",
     )
-    .bind(&event.package)
+    .bind(col(|e| e.package.clone()))
+    .bind(&ats)
+    .bind(col(|e| e.topic.clone()))
+    .bind(&agents)
+    .bind(col(|e| e.summary.clone()))
+    .bind(&ids)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM package_events e USING (
+            SELECT id, row_number() OVER (PARTITION BY package ORDER BY at DESC, id DESC) AS n
+            FROM package_events WHERE package = ANY($1)) old
+         WHERE e.id = old.id AND old.n > $2",
+    )
+    .bind(&packages)
     .bind(KEEP_PER_PACKAGE)
     .execute(&mut *tx)
     .await?;
-    super::notify_changed(&mut tx, &event.package).await?;
+    super::notify_changed(&mut tx, &packages).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Which of these message ids were applied already.
 pub async fn seen(pool: &PgPool, ids: &[String]) -> Result<Vec<String>, DbError> {
-    Ok(sqlx::query_scalar("SELECT message_id FROM bus_seen WHERE message_id = ANY($1)").bind(ids).fetch_all(pool).await?)
+    Ok(sqlx::query_scalar("SELECT message_id FROM bus_seen WHERE message_id = ANY($1)")
+        .bind(ids)
+        .fetch_all(pool)
+        .await?)
 }
 
 pub async fn mark_seen(pool: &PgPool, ids: &[String]) -> Result<(), DbError> {

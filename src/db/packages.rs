@@ -76,13 +76,18 @@ pub async fn upsert(tx: &mut Transaction<'_, Postgres>, row: &PackageRow, versio
     Ok(done.rows_affected() == 1)
 }
 
-/// Makes sure a row exists (e.g. a package dist-git announced but nothing fetched yet).
-pub async fn ensure(tx: &mut Transaction<'_, Postgres>, name: &str, source: &str) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO packages (name, source_name, version) VALUES ($1, $2, 0) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .bind(source)
-        .execute(&mut **tx)
-        .await?;
+/// Makes sure a source package's row exists (e.g. a package dist-git
+/// announced before any repository has it), recording its license if known.
+pub async fn ensure(tx: &mut Transaction<'_, Postgres>, source: &str, license: Option<&str>) -> Result<(), DbError> {
+    sqlx::query(
+        "INSERT INTO packages (name, source_name, license, version) VALUES ($1, $1, $2, 0)
+         ON CONFLICT (name) DO UPDATE SET license = EXCLUDED.license
+         WHERE EXCLUDED.license IS NOT NULL AND EXCLUDED.license IS DISTINCT FROM packages.license",
+    )
+    .bind(source)
+    .bind(license)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -91,5 +96,21 @@ pub async fn browse(pool: &PgPool, limit: i64) -> Result<Vec<(String, String)>, 
     Ok(sqlx::query_as("SELECT name, summary FROM packages WHERE name = source_name ORDER BY name LIMIT $1")
         .bind(limit)
         .fetch_all(pool)
+        .await?)
+}
+
+/// Source package of each of these names that is known (unknown names are absent).
+pub async fn sources_of(pool: &PgPool, names: &[String]) -> Result<Vec<(String, String)>, DbError> {
+    Ok(sqlx::query_as("SELECT name, source_name FROM packages WHERE name = ANY($1)")
+        .bind(names)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Whether a package row exists (seen inside a refresh's transaction).
+pub async fn exists(tx: &mut Transaction<'_, Postgres>, name: &str) -> Result<bool, DbError> {
+    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM packages WHERE name = $1)")
+        .bind(name)
+        .fetch_one(&mut **tx)
         .await?)
 }

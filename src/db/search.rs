@@ -15,6 +15,15 @@ pub fn clean(query: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+#[derive(sqlx::FromRow)]
+struct HitRow {
+    name: String,
+    summary: String,
+    version: String,
+    subs: Vec<String>,
+    total: i64,
+}
+
 /// One page of results, grouped by source package, best first; and the
 /// number of source packages matching in all.
 pub async fn search(pool: &PgPool, query: &str, limit: i64, offset: i64) -> Result<(Vec<SearchHit>, i64), DbError> {
@@ -24,7 +33,7 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64, offset: i64) -> Resu
     }
     // Folding in SQL (fold_name) keeps one definition; LIKE patterns are
     // escaped here. Trigram "contains" needs three characters to use its index.
-    let rows: Vec<(String, String, String, i32, f32, Vec<String>, i64)> = sqlx::query_as(
+    let rows: Vec<HitRow> = sqlx::query_as(
         r#"
         WITH q AS (
             SELECT fold_name($1) AS f,
@@ -58,8 +67,8 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64, offset: i64) -> Resu
                    array_agg(name ORDER BY tier, name) FILTER (WHERE name <> source_name AND tier < 5) AS subs
             FROM hits GROUP BY source_name
         )
-        SELECT g.source_name, coalesce(s.summary, ''), coalesce(s.version_label, ''), g.tier, g.score,
-               coalesce(g.subs, '{}'), count(*) OVER ()
+        SELECT g.source_name AS name, coalesce(s.summary, '') AS summary, coalesce(s.version_label, '') AS version,
+               coalesce(g.subs, '{}') AS subs, count(*) OVER () AS total
         FROM grouped g LEFT JOIN packages s ON s.name = g.source_name
         ORDER BY g.tier, g.score DESC, length(g.source_name), g.source_name
         LIMIT $2 OFFSET $3
@@ -70,10 +79,10 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64, offset: i64) -> Resu
     .bind(offset)
     .fetch_all(pool)
     .await?;
-    let total = rows.first().map(|r| r.6).unwrap_or(0);
+    let total = rows.first().map(|r| r.total).unwrap_or(0);
     let hits = rows
         .into_iter()
-        .map(|(name, summary, version, _, _, subs, _)| SearchHit { name, summary, version, sub_packages: subs })
+        .map(|r| SearchHit { name: r.name, summary: r.summary, version: r.version, sub_packages: r.subs })
         .collect();
     Ok((hits, total))
 }

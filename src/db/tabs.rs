@@ -96,6 +96,31 @@ pub async fn put<T: Serialize>(
     Ok(done.rows_affected() == 1)
 }
 
+/// Replaces a row the caller holds locked (`get_for_update`) and has merged.
+pub async fn put_locked<T: Serialize>(
+    tx: &mut Transaction<'_, Postgres>,
+    row: NewRow<'_, T>,
+    version: i64,
+) -> Result<bool, DbError> {
+    let done = sqlx::query(
+        "INSERT INTO tab_rows (package, tab, branch, payload, fetched_at, version, source_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
+         ON CONFLICT (package, tab, branch) DO UPDATE SET
+            payload = EXCLUDED.payload, fetched_at = EXCLUDED.fetched_at,
+            version = EXCLUDED.version, source_version = EXCLUDED.source_version",
+    )
+    .bind(row.package)
+    .bind(row.tab.slug())
+    .bind(row.branch)
+    .bind(Json(row.payload))
+    .bind(row.fetched_at)
+    .bind(version)
+    .bind(row.source_version)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Drops the rows of branches a package no longer ships in.
 pub async fn delete_other_branches(
     tx: &mut Transaction<'_, Postgres>,

@@ -21,6 +21,9 @@ pub struct Overview {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Part<T> {
     pub fetched_at: DateTime<Utc>,
+    /// The version of the refresh that fetched it (see `tab_rows.version`).
+    #[serde(default)]
+    pub version: i64,
     pub value: T,
 }
 
@@ -194,10 +197,12 @@ mod tests {
         let overview = Overview {
             info: Some(Part {
                 fetched_at: now,
+                version: 1,
                 value: vec![info("f42", "2.0", "updates-testing"), info("rawhide", "2.1", "release")],
             }),
             releases: Some(Part {
                 fetched_at: now,
+                version: 1,
                 value: vec![ReleaseVersions {
                     release: "F42".into(),
                     long_name: "Fedora 42".into(),

@@ -14,10 +14,10 @@ use leptos_meta::{Link, Meta};
 use leptos_router::components::Outlet;
 
 use crate::components::{set_status, ErrorPanel, PageTitle, SearchBox, SiteHeader, TabBar};
-use crate::pages::search::SearchResultList;
 use crate::error::AppError;
 use crate::hooks::{active_tab, branch_param, package_name};
 use crate::model::{url_query, url_segment, PackageHeader, Tab};
+use crate::pages::search::SearchResultList;
 
 /// The package row behind the header.
 #[server]

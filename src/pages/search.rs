@@ -93,7 +93,8 @@ fn ResultList(results: SearchResults) -> impl IntoView {
 #[component]
 fn Hit(hit: crate::model::SearchHit) -> impl IntoView {
     let subs = (!hit.sub_packages.is_empty()).then(|| {
-        let links = hit.sub_packages.iter().map(|s| view! { <a href=Tab::Overview.href(s)>{s.clone()}</a> }).collect_view();
+        let links =
+            hit.sub_packages.iter().map(|s| view! { <a href=Tab::Overview.href(s)>{s.clone()}</a> }).collect_view();
         view! { <div class="matching-subs">"Matching sub-packages: " {links}</div> }
     });
     view! {

@@ -7,7 +7,7 @@ use futures::future::{join_all, try_join_all};
 use super::snapshot::BranchSnapshot;
 use crate::model::{
     Bugs, Builds, Changelog, Contents, Dependencies, Dependency, Maintainers, PackageInfo, ReleaseVersions,
-    SourceCommit, Sources, Updates,
+    SourceCommit, Sources, SpecFile, Updates,
 };
 use crate::upstream::mdapi::{self, binary_name, Relation};
 use crate::upstream::{bodhi, bugzilla, distgit, koji, Upstream, UpstreamError};
@@ -76,31 +76,38 @@ pub async fn maintainers(up: &Upstream, source: &str) -> Result<Option<Maintaine
     Ok(up.distgit.project(source).await?.map(|p| distgit::to_maintainers(&p)))
 }
 
-/// dist-git branches and the spec file of the default branch, plus the
-/// commit of the newest build.
-pub async fn sources(up: &Upstream, source: &str, builds: Option<&Builds>) -> Result<Sources, UpstreamError> {
+/// What dist-git says for the sources tab: branches and the default branch's spec.
+pub struct DistGitSources {
+    branches: Option<distgit::GitBranches>,
+    spec: Option<SpecFile>,
+}
+
+pub async fn distgit_sources(up: &Upstream, source: &str) -> Result<DistGitSources, UpstreamError> {
     let branches = up.distgit.branches(source).await?;
-    let default_branch = branches.as_ref().and_then(|b| b.default.clone()).or_else(|| Some("rawhide".into()));
-    let spec = match default_branch.as_deref() {
-        Some(branch) => up
-            .distgit
-            .spec(source, branch)
-            .await?
-            .map(|text| distgit::parse_spec(&text, branch, &format!("{source}.spec"))),
-        None => None,
-    };
-    let latest_build_commit = builds.and_then(|b| b.builds.iter().find(|b| b.source.is_some())).and_then(|b| {
-        let url = b.source.clone()?;
-        let commit = url.rsplit_once('#').map(|(_, c)| c.to_string()).unwrap_or_default();
-        Some(SourceCommit { nvr: b.nvr.clone(), url, commit })
-    });
-    Ok(Sources {
+    let default = branches.as_ref().and_then(|b| b.default.clone()).unwrap_or_else(|| "rawhide".into());
+    let spec =
+        up.distgit.spec(source, &default).await?.map(|t| distgit::parse_spec(&t, &default, &format!("{source}.spec")));
+    Ok(DistGitSources { branches, spec })
+}
+
+/// The sources tab's row. The newest build's commit is added when the page
+/// is read (from the builds row), so a build event need not rewrite it.
+pub fn sources(source: &str, dg: DistGitSources) -> Sources {
+    Sources {
         git_url: distgit::DistGit::web_url(source),
-        default_branch,
-        branches: distgit::sort_branches(branches.map(|b| b.branches).unwrap_or_default()),
-        spec,
-        latest_build_commit,
-    })
+        default_branch: dg.branches.as_ref().and_then(|b| b.default.clone()).or_else(|| Some("rawhide".into())),
+        branches: distgit::sort_branches(dg.branches.map(|b| b.branches).unwrap_or_default()),
+        spec: dg.spec,
+        latest_build_commit: None,
+    }
+}
+
+/// The dist-git commit the newest build came from.
+pub fn latest_build_commit(builds: &Builds) -> Option<SourceCommit> {
+    let build = builds.builds.iter().find(|b| b.source.is_some())?;
+    let url = build.source.clone()?;
+    let commit = url.rsplit_once('#').map(|(_, c)| c.to_string()).unwrap_or_default();
+    Some(SourceCommit { nvr: build.nvr.clone(), url, commit })
 }
 
 /// Files of the given binaries in one branch.

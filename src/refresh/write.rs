@@ -4,11 +4,12 @@ use std::collections::BTreeSet;
 
 use chrono::Utc;
 use serde::Serialize;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{Postgres, Transaction};
 
-use super::{build, overview_parts, Fetched, RefreshError};
+use super::fetch::{overview_parts, Fetched};
+use super::{build, RefreshError};
 use crate::db::{self, packages::PackageRow, releases::ReleaseRow, tabs::NewRow};
-use crate::model::{Overview, PackageInfo, Tab};
+use crate::model::{Overview, PackageInfo, Part, Tab};
 use crate::server::read::{choose_branch, order_branches};
 use crate::upstream::{bodhi, UpstreamError};
 
@@ -41,7 +42,7 @@ fn take<T>(slot: &mut Option<Result<T, UpstreamError>>, failures: &mut Vec<Upstr
 }
 
 pub async fn write(
-    pool: &PgPool,
+    tx: &mut Transaction<'_, Postgres>,
     source: &str,
     tabs: &[Tab],
     f: &mut Fetched,
@@ -50,14 +51,10 @@ pub async fn write(
 ) -> Result<Outcome, RefreshError> {
     let now = Utc::now();
     let mut out = Outcome::default();
-    let mut tx = pool.begin().await?;
 
     if let Some(Ok(releases)) = &f.releases {
-        db::releases::replace(&mut tx, &release_rows(releases)).await?;
+        db::releases::replace(tx, &release_rows(releases)).await?;
     }
-    let release_rows = sqlx::query_as::<_, ReleaseRow>("SELECT branch, name, long_name, state, rank FROM releases")
-        .fetch_all(&mut *tx)
-        .await?;
 
     // Overviews first: they need the fetched parts before the tabs take them.
     let license = f.sources.as_ref().and_then(|s| s.as_ref().ok()).and_then(|s| s.spec.as_ref()?.license.clone());
@@ -65,45 +62,41 @@ pub async fn write(
     let mut mdapi_ok = false;
     if let Some(Ok(snaps)) = &f.snapshots {
         mdapi_ok = true;
+        let release_rows = sqlx::query_as::<_, ReleaseRow>("SELECT branch, name, long_name, state, rank FROM releases")
+            .fetch_all(&mut **tx)
+            .await?;
         let infos = build::infos(snaps, source);
         for name in &names {
             let mine: Vec<PackageInfo> = infos.iter().filter(|(n, _)| n == name).map(|(_, i)| i.clone()).collect();
             let row = package_row(name, source, &mine, &release_rows, license.clone());
-            db::packages::upsert(&mut tx, &row, version).await?;
+            db::packages::upsert(tx, &row, version).await?;
         }
     } else {
-        db::packages::ensure(&mut tx, source, source).await?;
-        if let Some(license) = &license {
-            sqlx::query("UPDATE packages SET license = $2 WHERE name = $1")
-                .bind(source)
-                .bind(license)
-                .execute(&mut *tx)
-                .await?;
-        }
+        db::packages::ensure(tx, source, license.as_deref()).await?;
     }
     if tabs.contains(&Tab::Overview) {
         for name in &names {
-            let fresh = overview_parts(f, source, name);
-            let written = put_overview(&mut tx, name, fresh, version, now).await?;
+            let fresh = overview_parts(f, source, name, version);
+            let written = put_overview(tx, name, fresh, version, now).await?;
             out.count(written);
         }
     }
 
     if let Some(builds) = take(&mut f.builds, failures).filter(|_| tabs.contains(&Tab::Builds)) {
         let newest = builds.builds.first().map(|b| b.build_id.to_string()).unwrap_or_default();
-        out.count(put(&mut tx, source, Tab::Builds, "", &builds, &newest, version).await?);
+        out.count(put(tx, source, Tab::Builds, "", &builds, &newest, version).await?);
     }
     if let Some(updates) = take(&mut f.updates, failures).filter(|_| tabs.contains(&Tab::Updates)) {
         let newest = updates.updates.first().map(|u| u.alias.clone()).unwrap_or_default();
-        out.count(put(&mut tx, source, Tab::Updates, "", &updates, &newest, version).await?);
+        out.count(put(tx, source, Tab::Updates, "", &updates, &newest, version).await?);
     }
     if let Some(bugs) = take(&mut f.bugs, failures).filter(|_| tabs.contains(&Tab::Bugs)) {
         let newest = bugs.bugs.iter().filter_map(|b| b.last_change).max().map(|t| t.to_rfc3339()).unwrap_or_default();
-        out.count(put(&mut tx, source, Tab::Bugs, "", &bugs, &newest, version).await?);
+        out.count(put(tx, source, Tab::Bugs, "", &bugs, &newest, version).await?);
     }
     if let Some(sources) = take(&mut f.sources, failures) {
-        let commit = sources.latest_build_commit.as_ref().map(|c| c.commit.clone()).unwrap_or_default();
-        out.count(put(&mut tx, source, Tab::Sources, "", &sources, &commit, version).await?);
+        let spec_branch = sources.spec.as_ref().map(|s| s.branch.clone()).unwrap_or_default();
+        out.count(put(tx, source, Tab::Sources, "", &sources, &spec_branch, version).await?);
     }
     take(&mut f.releases, failures);
     take(&mut f.maintainers, failures);
@@ -112,14 +105,14 @@ pub async fn write(
     let per_branch = std::mem::take(&mut f.per_branch);
     for ((name, branch), mut rows) in per_branch {
         if let Some(c) = take(&mut rows.contents, failures) {
-            out.count(put(&mut tx, &name, Tab::Contents, &branch, &c, "", version).await?);
+            out.count(put(tx, &name, Tab::Contents, &branch, &c, "", version).await?);
         }
         if let Some(Some(c)) = take(&mut rows.changelog, failures) {
             let newest = c.entries.first().and_then(|e| e.version.clone()).unwrap_or_default();
-            out.count(put(&mut tx, &name, Tab::Changelog, &branch, &c, &newest, version).await?);
+            out.count(put(tx, &name, Tab::Changelog, &branch, &c, &newest, version).await?);
         }
         if let Some(d) = take(&mut rows.dependencies, failures) {
-            out.count(put(&mut tx, &name, Tab::Dependencies, &branch, &d, "", version).await?);
+            out.count(put(tx, &name, Tab::Dependencies, &branch, &d, "", version).await?);
         }
     }
     // A release that no longer ships the package drops out of its selector.
@@ -127,21 +120,18 @@ pub async fn write(
         for name in &names {
             let keep = present_branches(f, name);
             for tab in [Tab::Contents, Tab::Changelog, Tab::Dependencies].into_iter().filter(|t| tabs.contains(t)) {
-                db::tabs::delete_other_branches(&mut tx, name, tab, &keep, version).await?;
+                db::tabs::delete_other_branches(tx, name, tab, &keep, version).await?;
             }
         }
     }
     failures.dedup_by(|a, b| a.to_string() == b.to_string());
     // Delivered at commit to every listener: web replicas drop their cached
     // pages of these packages, benchmarks time event-to-fresh.
-    for name in &names {
-        db::notify_changed(&mut tx, name).await?;
-    }
+    db::notify_changed(tx, &names).await?;
     for failure in failures.iter() {
         tracing::warn!(package.name = %source, service = %failure.service, call = %failure.call, error = %failure.reason, "upstream call failed; old data kept");
-        db::failures::record(&mut tx, source, failure).await?;
+        db::failures::record(tx, source, failure).await?;
     }
-    tx.commit().await?;
     Ok(out)
 }
 
@@ -158,8 +148,10 @@ async fn put<T: Serialize>(
     Ok(db::tabs::put(tx, row, version).await?)
 }
 
-/// Merges fresh overview parts over the stored ones: a service that failed
-/// keeps its old part and age.
+/// Merges fresh overview parts over the stored ones, part by part: a part
+/// is replaced only by one fetched by a later-started refresh, so a failed
+/// service keeps its old part and age, and a slow refresh of one service
+/// never undoes a quicker, later one of another.
 async fn put_overview(
     tx: &mut Transaction<'_, Postgres>,
     name: &str,
@@ -167,21 +159,31 @@ async fn put_overview(
     version: i64,
     now: chrono::DateTime<Utc>,
 ) -> Result<bool, RefreshError> {
-    let old = match db::tabs::get_for_update(tx, name, Tab::Overview, "").await? {
-        Some(row) if row.version > version => return Ok(false),
-        Some(row) => row.decode::<Overview>(&format!("{name}/overview")).unwrap_or_default(),
-        None => Overview::default(),
+    let (old, old_version) = match db::tabs::get_for_update(tx, name, Tab::Overview, "").await? {
+        Some(row) => {
+            let v = row.version;
+            (row.decode::<Overview>(&format!("{name}/overview")).unwrap_or_default(), v)
+        }
+        None => (Overview::default(), 0),
     };
+    fn newer<T>(fresh: Option<Part<T>>, old: Option<Part<T>>) -> Option<Part<T>> {
+        match (fresh, old) {
+            (Some(f), Some(o)) if o.version > f.version => Some(o),
+            (Some(f), _) => Some(f),
+            (None, o) => o,
+        }
+    }
     let merged = Overview {
-        info: fresh.info.or(old.info),
-        releases: fresh.releases.or(old.releases),
-        latest_build: fresh.latest_build.or(old.latest_build),
-        bugs: fresh.bugs.or(old.bugs),
-        maintainers: fresh.maintainers.or(old.maintainers),
+        info: newer(fresh.info, old.info),
+        releases: newer(fresh.releases, old.releases),
+        latest_build: newer(fresh.latest_build, old.latest_build),
+        bugs: newer(fresh.bugs, old.bugs),
+        maintainers: newer(fresh.maintainers, old.maintainers),
     };
     let row =
         NewRow { package: name, tab: Tab::Overview, branch: "", payload: &merged, fetched_at: now, source_version: "" };
-    Ok(db::tabs::put(tx, row, version).await?)
+    // Holding the row lock, the merge is always at least as new as what is stored.
+    Ok(db::tabs::put_locked(tx, row, version.max(old_version)).await?)
 }
 
 /// The source and every binary seen in any branch.

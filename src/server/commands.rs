@@ -7,10 +7,10 @@ use sqlx::{PgPool, Postgres};
 
 use super::config::{DbArgs, WorkerArgs};
 use crate::bus::WorkerStatus;
-use tokio_util::sync::CancellationToken;
 use crate::model::Tab;
 use crate::sync::SyncPlan;
 use crate::upstream::{Upstream, UpstreamConfig};
+use tokio_util::sync::CancellationToken;
 
 /// Connects (creating the database and applying migrations when asked),
 /// explaining plainly what to do when no PostgreSQL answers.
@@ -86,7 +86,12 @@ pub async fn sync(
 }
 
 /// The bus worker until `stop`; the web keeps serving if the broker is away.
-pub async fn worker(pool: PgPool, args: WorkerArgs, status: WorkerStatus, stop: CancellationToken) -> anyhow::Result<()> {
+pub async fn worker(
+    pool: PgPool,
+    args: WorkerArgs,
+    status: WorkerStatus,
+    stop: CancellationToken,
+) -> anyhow::Result<()> {
     let upstream = Upstream::new(&args.upstream.config())?;
     crate::bus::run_worker(pool, upstream, args.config(), status, stop).await.context("bus worker failed")
 }

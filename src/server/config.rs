@@ -26,7 +26,7 @@ pub struct DbArgs {
     )]
     pub database_url: String,
     /// Largest number of pooled database connections.
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 32, global = true)]
     pub database_max_connections: u32,
 }
 
@@ -127,7 +127,7 @@ pub struct WorkerArgs {
     #[arg(long, env = "TOPIC_PREFIXES", value_delimiter = ',', default_value = "org.fedoraproject.prod")]
     pub topic_prefixes: Vec<String>,
     /// Unacknowledged messages held at once (also the largest coalesced batch).
-    #[arg(long, env = "AMQP_PREFETCH", default_value_t = 2000)]
+    #[arg(long, env = "AMQP_PREFETCH", default_value_t = 10000)]
     pub prefetch: u16,
     /// Packages refreshed at once.
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 32)]
@@ -152,7 +152,12 @@ impl WorkerArgs {
         crate::bus::BusConfig {
             amqp_url: self.amqp_url.clone(),
             queue: self.amqp_queue.clone(),
-            prefixes: self.topic_prefixes.iter().map(|p| p.trim().trim_end_matches('.').to_string()).filter(|p| !p.is_empty()).collect(),
+            prefixes: self
+                .topic_prefixes
+                .iter()
+                .map(|p| p.trim().trim_end_matches('.').to_string())
+                .filter(|p| !p.is_empty())
+                .collect(),
             prefetch: self.prefetch.max(1),
             batch_max: usize::from(self.prefetch.max(1)),
             concurrency: self.worker_concurrency.max(1),

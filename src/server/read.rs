@@ -81,6 +81,18 @@ pub async fn overview(pool: &PgPool, name: &str, branch: Option<&str>) -> Result
     Ok(view)
 }
 
+/// The sources tab, with the commit of the newest build from the builds row.
+pub async fn sources(pool: &PgPool, name: &str) -> Result<TabView<crate::model::Sources>, AppError> {
+    let mut view: TabView<crate::model::Sources> = tab(pool, name, Tab::Sources, None).await?;
+    if let Some(sources) = view.data.as_mut() {
+        if let Some(row) = db::tabs::get(pool, &view.owner, Tab::Builds, "").await? {
+            let builds: crate::model::Builds = row.decode(&format!("{}/builds", view.owner))?;
+            sources.latest_build_commit = crate::refresh::latest_build_commit(&builds);
+        }
+    }
+    Ok(view)
+}
+
 /// The newest bus events of the package's source package.
 pub async fn events(pool: &PgPool, name: &str, limit: i64) -> Result<Vec<crate::model::PackageEvent>, AppError> {
     let owner = owner_of(pool, name, Tab::Builds).await?;
@@ -92,7 +104,12 @@ pub async fn events(pool: &PgPool, name: &str, limit: i64) -> Result<Vec<crate::
 }
 
 /// A page of search results; similar names when nothing matches.
-pub async fn search(pool: &PgPool, query: &str, page: i64, per_page: i64) -> Result<crate::model::SearchResults, AppError> {
+pub async fn search(
+    pool: &PgPool,
+    query: &str,
+    page: i64,
+    per_page: i64,
+) -> Result<crate::model::SearchResults, AppError> {
     let query = db::search::clean(query);
     let page = page.clamp(1, 500);
     let (hits, total) = db::search::search(pool, &query, per_page, (page - 1) * per_page).await?;

@@ -15,10 +15,10 @@ use sqlx::PgPool;
 
 use super::config::ServeArgs;
 use super::state::AppState;
-use crate::bus::WorkerStatus;
-use tokio_util::sync::CancellationToken;
 use crate::app::{shell, App};
+use crate::bus::WorkerStatus;
 use crate::model::url_segment;
+use tokio_util::sync::CancellationToken;
 
 /// The complete application router.
 pub fn build(state: AppState, options: LeptosOptions) -> Router {
@@ -63,7 +63,10 @@ pub async fn serve(pool: PgPool, args: ServeArgs, worker: WorkerStatus, stop: Ca
     let app = build(state, options);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "serving http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(async move { stop.cancelled().await }).await.context("server failed")
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move { stop.cancelled().await })
+        .await
+        .context("server failed")
 }
 
 /// `/pkgs/{source}/{package}/` was the static site's URL for a package.

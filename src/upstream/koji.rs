@@ -1,5 +1,6 @@
 //! Koji, the build system, over XML-RPC: a package's builds, newest first.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 use serde_xmlrpc::Value;
@@ -121,11 +122,13 @@ fn kwargs(args: Vec<(&str, Value)>) -> Value {
 pub struct Koji {
     http: Http,
     hub: String,
+    /// Package ids never change once Koji assigns them: ask once per process.
+    ids: Arc<Mutex<HashMap<String, i64>>>,
 }
 
 impl Koji {
     pub fn new(http: Http, hub: &str) -> Self {
-        Koji { http, hub: hub.trim_end_matches('/').to_string() }
+        Koji { http, hub: hub.trim_end_matches('/').to_string(), ids: Arc::default() }
     }
 
     async fn call(&self, call: &str, method: &str, params: Vec<Value>) -> Result<String, UpstreamError> {
@@ -139,9 +142,16 @@ impl Koji {
     }
 
     pub async fn package_id(&self, name: &str) -> Result<Option<i64>, UpstreamError> {
+        if let Some(id) = self.ids.lock().ok().and_then(|ids| ids.get(name).copied()) {
+            return Ok(Some(id));
+        }
         let call = format!("getPackageID {name}");
         let xml = self.call(&call, "getPackageID", vec![Value::String(name.to_string())]).await?;
-        parse_package_id(&xml).map_err(|e| UpstreamError::new(Service::Koji, call, Reason::Parse(e.0)))
+        let id = parse_package_id(&xml).map_err(|e| UpstreamError::new(Service::Koji, call, Reason::Parse(e.0)))?;
+        if let (Some(id), Ok(mut ids)) = (id, self.ids.lock()) {
+            ids.insert(name.to_string(), id);
+        }
+        Ok(id)
     }
 
     /// The newest `limit` builds of a package.

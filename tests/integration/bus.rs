@@ -30,10 +30,16 @@ fn fixture(name: &str, prefix: &str, retarget: impl Fn(&mut Value)) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/messages").join(name);
     let mut m: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
     let topic = m["topic"].as_str().expect("topic").to_string();
-    let suffix = ["org.fedoraproject.prod.", "org.fedoraproject.stg.", "org.fedoraproject.dev.", "io.pagure.prod.", "io.pagure.dev."]
-        .iter()
-        .find_map(|p| topic.strip_prefix(p))
-        .expect("known prefix");
+    let suffix = [
+        "org.fedoraproject.prod.",
+        "org.fedoraproject.stg.",
+        "org.fedoraproject.dev.",
+        "io.pagure.prod.",
+        "io.pagure.dev.",
+    ]
+    .iter()
+    .find_map(|p| topic.strip_prefix(p))
+    .expect("known prefix");
     m["topic"] = json!(format!("{prefix}.{suffix}"));
     retarget(&mut m["body"]);
     m
@@ -65,7 +71,8 @@ impl Harness {
             sweep_every: Duration::from_secs(3600),
             ..BusConfig::default()
         };
-        let connection = Connection::connect(AMQP, ConnectionProperties::default()).await.expect("RabbitMQ at 127.0.0.1:5672");
+        let connection =
+            Connection::connect(AMQP, ConnectionProperties::default()).await.expect("RabbitMQ at 127.0.0.1:5672");
         let channel = connection.create_channel().await.expect("channel");
         // Declare first, so messages published before a worker starts are kept.
         consumer::declare(&channel, &config).await.expect("declare");
@@ -78,13 +85,21 @@ impl Harness {
 
     fn start(&self) -> (CancellationToken, tokio::task::JoinHandle<Result<(), bus::BusError>>) {
         let stop = CancellationToken::new();
-        let worker = bus::run_worker(self.pool.clone(), quick_upstream(&self.base), self.config.clone(), WorkerStatus::default(), stop.clone());
+        let worker = bus::run_worker(
+            self.pool.clone(),
+            quick_upstream(&self.base),
+            self.config.clone(),
+            WorkerStatus::default(),
+            stop.clone(),
+        );
         (stop, tokio::spawn(worker))
     }
 
     async fn publish(&self, m: &Value) {
         let id = m["id"].as_str().map(String::from).unwrap_or_else(|| unique("id-"));
-        consumer::publish(&self.channel, m["topic"].as_str().unwrap(), &id, &m["headers"], &m["body"]).await.expect("publish");
+        consumer::publish(&self.channel, m["topic"].as_str().unwrap(), &id, &m["headers"], &m["body"])
+            .await
+            .expect("publish");
     }
 
     /// Publishes with the real `fedora-messaging` command-line client.
@@ -117,14 +132,23 @@ impl Harness {
     async fn message_count(&self, queue: &str) -> u32 {
         let q = self
             .channel
-            .queue_declare(queue.into(), lapin::options::QueueDeclareOptions { passive: true, ..Default::default() }, Default::default())
+            .queue_declare(
+                queue.into(),
+                lapin::options::QueueDeclareOptions { passive: true, ..Default::default() },
+                Default::default(),
+            )
             .await
             .expect("queue exists");
         q.message_count()
     }
 
     async fn cleanup(self) {
-        let queues = [self.config.queue.clone(), self.config.dead_queue(), self.config.retry_queue(0), self.config.retry_queue(1)];
+        let queues = [
+            self.config.queue.clone(),
+            self.config.dead_queue(),
+            self.config.retry_queue(0),
+            self.config.retry_queue(1),
+        ];
         for q in queues {
             let _ = self.channel.queue_delete(q.as_str().into(), QueueDeleteOptions::default()).await;
         }
@@ -158,15 +182,27 @@ where
 /// The real messages, each re-targeted to a demo package.
 fn real_messages(prefix: &str) -> Vec<(Value, &'static str, &'static str)> {
     vec![
-        (fixture("koji.build.state.change.complete.json", prefix, |b| b["name"] = json!("python-requre")), "python-requre", "buildsys.build.state.change"),
-        (fixture("koji.tag.fedmsg-real.json", prefix, |b| b["name"] = json!("python-ogr")), "python-ogr", "buildsys.tag"),
         (
-            fixture("bodhi.update.comment.json", prefix, |b| b["comment"]["update"]["builds"] = json!([{"nvr": "colin-0.5.2-15.fc43"}])),
+            fixture("koji.build.state.change.complete.json", prefix, |b| b["name"] = json!("python-requre")),
+            "python-requre",
+            "buildsys.build.state.change",
+        ),
+        (
+            fixture("koji.tag.fedmsg-real.json", prefix, |b| b["name"] = json!("python-ogr")),
+            "python-ogr",
+            "buildsys.tag",
+        ),
+        (
+            fixture("bodhi.update.comment.json", prefix, |b| {
+                b["comment"]["update"]["builds"] = json!([{"nvr": "colin-0.5.2-15.fc43"}])
+            }),
             "colin",
             "bodhi.update.comment",
         ),
         (
-            fixture("bodhi.update.complete.testing.fedmsg-real.json", prefix, |b| b["update"]["builds"] = json!([{"nvr": "packit-1.3.0-1.fc42"}])),
+            fixture("bodhi.update.complete.testing.fedmsg-real.json", prefix, |b| {
+                b["update"]["builds"] = json!([{"nvr": "packit-1.3.0-1.fc42"}])
+            }),
             "packit",
             "bodhi.update.complete.testing",
         ),
@@ -175,8 +211,16 @@ fn real_messages(prefix: &str) -> Vec<(Value, &'static str, &'static str)> {
             "python-bugzilla",
             "bugzilla.bug.update",
         ),
-        (fixture("distgit.git.receive.fedmsg-real.json", prefix, |b| b["commit"]["repo"] = json!("python-specfile")), "python-specfile", "git.receive"),
-        (fixture("mdapi.repo.update.json", prefix, |b| b["packages"] = json!(["python3-requre"])), "python-requre", "mdapi.repo.update"),
+        (
+            fixture("distgit.git.receive.fedmsg-real.json", prefix, |b| b["commit"]["repo"] = json!("python-specfile")),
+            "python-specfile",
+            "git.receive",
+        ),
+        (
+            fixture("mdapi.repo.update.json", prefix, |b| b["packages"] = json!(["python3-requre"])),
+            "python-requre",
+            "mdapi.repo.update",
+        ),
     ]
 }
 
@@ -198,7 +242,10 @@ async fn python_client_messages_refresh_the_rows_they_name(pool: PgPool) {
     // The page shows the event in its recent activity.
     let page = super::common::get(&super::common::router(h.pool.clone()), "/packages/python-requre").await;
     let activity = page.texts(".recent-events li").join(" | ");
-    assert!(activity.contains("build chromium-80.0.3987.132-1.fc33 complete") || activity.contains("python-requre"), "{activity}");
+    assert!(
+        activity.contains("build chromium-80.0.3987.132-1.fc33 complete") || activity.contains("python-requre"),
+        "{activity}"
+    );
     assert!(activity.contains("repository rawhide updated"), "{activity}");
     stop.cancel();
     worker.await.unwrap().unwrap();
@@ -223,7 +270,8 @@ async fn lapin_messages_with_identical_headers_do_the_same(pool: PgPool) {
     // Unknown topics and other products are acknowledged, not applied.
     let repo_done = fixture("koji.repo.done.json", &h.prefix(), |_| {});
     h.publish(&repo_done).await;
-    eventually("queue drained", Duration::from_secs(10), || async { h.message_count(&h.config.queue).await == 0 }).await;
+    eventually("queue drained", Duration::from_secs(10), || async { h.message_count(&h.config.queue).await == 0 })
+        .await;
     assert_eq!(h.message_count(&h.config.dead_queue()).await, 0);
     stop.cancel();
     worker.await.unwrap().unwrap();
@@ -251,8 +299,16 @@ async fn a_poison_message_is_dead_lettered_and_the_rest_applied(pool: PgPool) {
         h.events("colin").await.iter().any(|e| e.topic == "buildsys.build.state.change")
     })
     .await;
-    eventually("two dead letters", Duration::from_secs(10), || async { h.message_count(&h.config.dead_queue()).await == 2 }).await;
-    let dead = h.channel.basic_get(h.config.dead_queue().as_str().into(), BasicGetOptions::default()).await.unwrap().expect("a dead letter");
+    eventually("two dead letters", Duration::from_secs(10), || async {
+        h.message_count(&h.config.dead_queue()).await == 2
+    })
+    .await;
+    let dead = h
+        .channel
+        .basic_get(h.config.dead_queue().as_str().into(), BasicGetOptions::default())
+        .await
+        .unwrap()
+        .expect("a dead letter");
     let headers = fedora_packages::bus::message::table_to_json(dead.properties.headers().as_ref().unwrap());
     assert!(headers["fedora_packages_error"].as_str().unwrap().contains("JSON"), "{headers}");
     stop.cancel();
@@ -265,9 +321,15 @@ async fn upstream_errors_are_retried_and_old_data_served_meanwhile(pool: PgPool)
     let _broker = BROKER.lock().await;
     let h = Harness::new(pool).await;
     let before = db::tabs::get(&h.pool, "python-requre", Tab::Builds, "").await.unwrap().unwrap();
-    h.faults.set(FaultPlan { service: "koji".into(), kind: FaultKind::ServerError, count: 1_000_000, ..FaultPlan::default() });
+    h.faults.set(FaultPlan {
+        service: "koji".into(),
+        kind: FaultKind::ServerError,
+        count: 1_000_000,
+        ..FaultPlan::default()
+    });
     let (stop, worker) = h.start();
-    h.publish(&fixture("koji.build.state.change.complete.json", &h.prefix(), |b| b["name"] = json!("python-requre"))).await;
+    h.publish(&fixture("koji.build.state.change.complete.json", &h.prefix(), |b| b["name"] = json!("python-requre")))
+        .await;
     eventually("first retry scheduled", Duration::from_secs(20), || async { h.faults.requests("koji") > 5 }).await;
     // Meanwhile the page still has the old, complete row.
     let during = db::tabs::get(&h.pool, "python-requre", Tab::Builds, "").await.unwrap().unwrap();
@@ -288,10 +350,21 @@ async fn upstream_errors_are_retried_and_old_data_served_meanwhile(pool: PgPool)
 async fn retries_end_in_the_dead_letter_queue(pool: PgPool) {
     let _broker = BROKER.lock().await;
     let h = Harness::new(pool).await;
-    h.faults.set(FaultPlan { service: "bugzilla".into(), kind: FaultKind::ServerError, count: 1_000_000, ..FaultPlan::default() });
+    h.faults.set(FaultPlan {
+        service: "bugzilla".into(),
+        kind: FaultKind::ServerError,
+        count: 1_000_000,
+        ..FaultPlan::default()
+    });
     let (stop, worker) = h.start();
-    h.publish(&fixture("bugzilla.bug.update.json", &h.prefix(), |b| b["bug"]["component"]["name"] = json!("python-ogr"))).await;
-    eventually("dead-lettered after its retries", Duration::from_secs(60), || async { h.message_count(&h.config.dead_queue()).await == 1 }).await;
+    h.publish(&fixture("bugzilla.bug.update.json", &h.prefix(), |b| {
+        b["bug"]["component"]["name"] = json!("python-ogr")
+    }))
+    .await;
+    eventually("dead-lettered after its retries", Duration::from_secs(60), || async {
+        h.message_count(&h.config.dead_queue()).await == 1
+    })
+    .await;
     stop.cancel();
     worker.await.unwrap().unwrap();
     h.cleanup().await;
@@ -308,7 +381,8 @@ async fn a_duplicate_delivery_changes_nothing(pool: PgPool) {
     let version = h.row_version("packit", Tab::Builds).await;
     let koji_calls = h.faults.requests("koji");
     h.publish(&m).await;
-    eventually("queue drained", Duration::from_secs(10), || async { h.message_count(&h.config.queue).await == 0 }).await;
+    eventually("queue drained", Duration::from_secs(10), || async { h.message_count(&h.config.queue).await == 0 })
+        .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(h.row_version("packit", Tab::Builds).await, version);
     assert_eq!(h.faults.requests("koji"), koji_calls, "no refetch for a duplicate");
@@ -323,18 +397,22 @@ async fn a_burst_for_one_package_is_one_refetch_and_the_last_event_counts(pool: 
     let _broker = BROKER.lock().await;
     let h = Harness::new(pool).await;
     for i in 0..200 {
-        let mut m = fixture("koji.build.state.change.complete.json", &h.prefix(), |b| b["name"] = json!("python-requre"));
+        let mut m =
+            fixture("koji.build.state.change.complete.json", &h.prefix(), |b| b["name"] = json!("python-requre"));
         m["id"] = json!(format!("burst-{i}"));
         h.publish(&m).await;
     }
     let (stop, worker) = h.start();
-    eventually("burst applied", Duration::from_secs(30), || async { h.message_count(&h.config.queue).await == 0 }).await;
-    eventually("events recorded", Duration::from_secs(10), || async { h.events("python-requre").await.len() >= 20 }).await;
+    eventually("burst applied", Duration::from_secs(30), || async { h.message_count(&h.config.queue).await == 0 })
+        .await;
+    eventually("events recorded", Duration::from_secs(10), || async { h.events("python-requre").await.len() >= 20 })
+        .await;
     let calls = h.faults.requests("koji");
     // getPackageID + listBuilds per refetch: 200 messages, a handful of refetches.
     assert!(calls <= 10, "{calls} Koji calls for 200 messages");
     // A later event is applied too, by a refetch of its own.
-    let mut last = fixture("koji.build.state.change.complete.json", &h.prefix(), |b| b["name"] = json!("python-requre"));
+    let mut last =
+        fixture("koji.build.state.change.complete.json", &h.prefix(), |b| b["name"] = json!("python-requre"));
     last["id"] = json!("burst-last");
     h.publish(&last).await;
     eventually("last event applied", Duration::from_secs(10), || async { h.faults.requests("koji") > calls }).await;
@@ -422,7 +500,10 @@ async fn kill_9_loses_nothing(pool: PgPool) {
     h.faults.set(FaultPlan { service: "bodhi".into(), delay_ms: 150, ..FaultPlan::default() });
     let ids = publish_spread(&h, "kill", 60).await;
     let mut first = worker_process(&h);
-    eventually("some applied", Duration::from_secs(30), || async { !db::events::seen(&h.pool, &ids).await.unwrap().is_empty() }).await;
+    eventually("some applied", Duration::from_secs(30), || async {
+        !db::events::seen(&h.pool, &ids).await.unwrap().is_empty()
+    })
+    .await;
     first.kill().await.expect("kill -9");
     let mut second = worker_process(&h);
     eventually("every message applied after the restart", Duration::from_secs(60), || all_applied(&h, &ids)).await;
@@ -437,7 +518,10 @@ async fn sigterm_finishes_or_returns_messages(pool: PgPool) {
     h.faults.set(FaultPlan { service: "bodhi".into(), delay_ms: 150, ..FaultPlan::default() });
     let ids = publish_spread(&h, "term", 40).await;
     let mut first = worker_process(&h);
-    eventually("some applied", Duration::from_secs(30), || async { !db::events::seen(&h.pool, &ids).await.unwrap().is_empty() }).await;
+    eventually("some applied", Duration::from_secs(30), || async {
+        !db::events::seen(&h.pool, &ids).await.unwrap().is_empty()
+    })
+    .await;
     let pid = first.id().expect("pid") as i32;
     // SAFETY-free: kill(1) sends SIGTERM.
     let status = std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
@@ -457,13 +541,16 @@ async fn the_worker_reconnects_after_a_broker_restart(pool: PgPool) {
     let (stop, worker) = h.start();
     let before = fixture("koji.build.state.change.complete.json", &h.prefix(), |b| b["name"] = json!("colin"));
     h.publish(&before).await;
-    eventually("applied before the restart", Duration::from_secs(20), || async { !h.events("colin").await.is_empty() }).await;
+    eventually("applied before the restart", Duration::from_secs(20), || async { !h.events("colin").await.is_empty() })
+        .await;
 
     restart_broker().await;
     let connection = Connection::connect(AMQP, ConnectionProperties::default()).await.expect("broker back");
     let channel = connection.create_channel().await.unwrap();
     let after = fixture("koji.tag.json", &h.prefix(), |b| b["name"] = json!("colin"));
-    consumer::publish(&channel, after["topic"].as_str().unwrap(), "after-restart", &after["headers"], &after["body"]).await.unwrap();
+    consumer::publish(&channel, after["topic"].as_str().unwrap(), "after-restart", &after["headers"], &after["body"])
+        .await
+        .unwrap();
     eventually("applied after the restart", Duration::from_secs(60), || async {
         h.events("colin").await.iter().any(|e| e.topic == "buildsys.tag")
     })

@@ -110,19 +110,19 @@ pub async fn get(router: &Router, uri: &str) -> Page {
 /// this machine (`apt-cache dumpavail`), grouped under its source package,
 /// with its one-line description as the summary.
 pub async fn load_debian_corpus(pool: &PgPool) -> usize {
-    let out = std::process::Command::new("apt-cache").arg("dumpavail").output().expect("apt-cache (Debian) lists the corpus");
+    let out =
+        std::process::Command::new("apt-cache").arg("dumpavail").output().expect("apt-cache (Debian) lists the corpus");
     let text = String::from_utf8_lossy(&out.stdout);
     let (mut names, mut sources, mut summaries, mut versions) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut seen = std::collections::HashSet::new();
     for record in text.split("\n\n") {
-        let field = |key: &str| {
-            record.lines().find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()))
-        };
+        let field = |key: &str| record.lines().find_map(|l| l.strip_prefix(key).map(|v| v.trim().to_string()));
         let Some(name) = field("Package:") else { continue };
         if !seen.insert(name.clone()) {
             continue;
         }
-        let source = field("Source:").map(|s| s.split_whitespace().next().unwrap_or("").to_string()).filter(|s| !s.is_empty());
+        let source =
+            field("Source:").map(|s| s.split_whitespace().next().unwrap_or("").to_string()).filter(|s| !s.is_empty());
         names.push(name.clone());
         sources.push(source.unwrap_or(name));
         summaries.push(field("Description:").unwrap_or_default());

@@ -128,3 +128,34 @@ async fn a_failing_service_keeps_its_old_data(pool: PgPool) {
     let bugs: Bugs = payload(&pool, "python-bugzilla", Tab::Bugs, "").await;
     assert!(!bugs.bugs.is_empty(), "the bugs tab keeps its old row whole");
 }
+
+#[sqlx::test(migrations = "./migrations")]
+async fn overview_parts_are_ordered_by_when_their_refresh_started(pool: PgPool) {
+    use fedora_packages::refresh::{refresh_at, refresh_scope, Scope};
+    use fedora_packages::upstream::Service;
+    let up = demo_upstream().await;
+    refresh(&pool, &up, "python-requre", &Tab::ALL).await.unwrap();
+    let part = |service: Service| {
+        let mut s = Scope::tabs(&[Tab::Overview]);
+        s.overview_parts.insert(service);
+        s
+    };
+    // A Bugzilla refresh starts, and is slow; meanwhile a Koji refresh starts and finishes.
+    let slow = db::next_version(&pool).await.unwrap();
+    refresh_scope(&pool, &up, "python-requre", &part(Service::Koji)).await.unwrap();
+    let after_koji: Overview = payload(&pool, "python-requre", Tab::Overview, "").await;
+    let koji_version = after_koji.latest_build.as_ref().unwrap().version;
+    assert!(koji_version > slow);
+
+    // The slow one lands: its Bugzilla part is newer than the stored one, so it is kept,
+    // and the Koji part from the later refresh stays.
+    refresh_at(&pool, &up, "python-requre", &part(Service::Bugzilla), slow).await.unwrap();
+    let merged: Overview = payload(&pool, "python-requre", Tab::Overview, "").await;
+    assert_eq!(merged.bugs.as_ref().unwrap().version, slow);
+    assert_eq!(merged.latest_build.as_ref().unwrap().version, koji_version);
+
+    // An even older Bugzilla refresh can no longer replace it.
+    refresh_at(&pool, &up, "python-requre", &part(Service::Bugzilla), slow - 1).await.unwrap();
+    let last: Overview = payload(&pool, "python-requre", Tab::Overview, "").await;
+    assert_eq!(last.bugs.as_ref().unwrap().version, slow);
+}

@@ -34,7 +34,11 @@ async fn finds_what_people_type(pool: PgPool) {
     let policy = hits.iter().find(|h| h.name == "policycoreutils").expect("restorecond finds policycoreutils");
     assert!(policy.sub_packages.contains(&"policycoreutils-restorecond".to_string()));
     // Debian has a `requests`; Fedora names it python-requests, which comes right after.
-    assert!(top(&pool, "Requests", 3).await.contains(&"python-requests".to_string()), "{:?}", top(&pool, "Requests", 5).await);
+    assert!(
+        top(&pool, "Requests", 3).await.contains(&"python-requests".to_string()),
+        "{:?}",
+        top(&pool, "Requests", 5).await
+    );
     assert_eq!(top(&pool, "python3-requests", 1).await, ["python-requests"]);
     assert_eq!(top(&pool, "bodhi-client", 1).await, ["bodhi"]);
     // Prefix matches come before names that merely contain the query.
@@ -53,8 +57,12 @@ async fn pages_suggestions_and_similar_names(pool: PgPool) {
     assert_eq!(first.len(), 20);
     assert!(first.iter().all(|h| !second.iter().any(|s| s.name == h.name)));
 
-    let names: Vec<String> = search::suggest(&pool, "python-req", 8).await.unwrap().into_iter().map(|s| s.name).collect();
-    assert!(names.contains(&"python-requre".to_string()) && names.contains(&"python-requests".to_string()), "{names:?}");
+    let names: Vec<String> =
+        search::suggest(&pool, "python-req", 8).await.unwrap().into_iter().map(|s| s.name).collect();
+    assert!(
+        names.contains(&"python-requre".to_string()) && names.contains(&"python-requests".to_string()),
+        "{names:?}"
+    );
     let vim: Vec<_> = search::suggest(&pool, "vim-x", 8).await.unwrap();
     assert_eq!(vim[0].name, "vim-X11");
     assert_eq!(vim[0].source, "vim");
@@ -70,7 +78,26 @@ async fn pages_suggestions_and_similar_names(pool: PgPool) {
 async fn odd_input_is_a_normal_page(pool: PgPool) {
     corpus(&pool).await;
     let long = "x".repeat(1000);
-    for q in ["", "   ", &long, "%", "_", "\\", "'", "\"", "' OR 1=1 --", "(", ")", "[a-z]*", ".*", "日本語", "%_%", "🦀", "a:b & c | !d", "<script>"] {
+    for q in [
+        "",
+        "   ",
+        &long,
+        "%",
+        "_",
+        "\\",
+        "'",
+        "\"",
+        "' OR 1=1 --",
+        "(",
+        ")",
+        "[a-z]*",
+        ".*",
+        "日本語",
+        "%_%",
+        "🦀",
+        "a:b & c | !d",
+        "<script>",
+    ] {
         let (hits, _) = search::search(&pool, q, 20, 0).await.unwrap_or_else(|e| panic!("{q:?}: {e}"));
         if q == "%" || q == "_" || q == "%_%" {
             assert!(hits.is_empty(), "{q:?} is literal, not a wildcard: {}", hits.len());

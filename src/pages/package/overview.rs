@@ -5,8 +5,8 @@ use crate::components::{TabContent, TabContext};
 use crate::error::AppError;
 use crate::hooks::{branch_param, package_name};
 use crate::model::{
-    PackageEvent,
-    url_query, url_segment, BugCounts, BuildSummary, Maintainers, Overview, Part, ReleaseLine, Tab, TabView,
+    url_query, url_segment, BugCounts, BuildSummary, Maintainers, Overview, PackageEvent, Part, ReleaseLine, Tab,
+    TabView,
 };
 
 #[server]

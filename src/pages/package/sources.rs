@@ -8,7 +8,7 @@ use crate::model::{url_segment, Sources, SpecEntry, SpecFile, Tab, TabView};
 #[server]
 pub async fn get_sources(name: String) -> Result<TabView<Sources>, AppError> {
     let state = crate::server::state::app_state()?;
-    crate::server::read::tab(&state.pool, &name, Tab::Sources, None).await
+    crate::server::read::sources(&state.pool, &name).await
 }
 
 /// dist-git branches and links, the spec file and its patches.
