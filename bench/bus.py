@@ -135,7 +135,7 @@ def main():
         drain_s = time.perf_counter() - t0
 
         print()
-        print(f"## Bus benchmark ({args.packages} composed packages, recorded upstream answering in {args.delay_ms} ms)")
+        print(f"### Bus benchmark ({args.packages} composed packages, recorded upstream answering in {args.delay_ms} ms)")
         print()
         print("| measure | value |")
         print("|---|---|")

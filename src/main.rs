@@ -39,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
             }
             served
         }
+        Command::Precompress { dir } => commands::precompress(&dir),
         Command::Worker(args) => {
             let pool = commands::open_database(&cli.db, true).await?;
             commands::worker(pool, args, WorkerStatus::default(), stop).await

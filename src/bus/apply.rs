@@ -139,6 +139,10 @@ pub async fn process<'a>(
         };
         settled[p.index].settle = settle;
     }
+    if let Some(newest) = events.iter().map(|(e, _)| e.at).max() {
+        let lag = (chrono::Utc::now() - newest).num_milliseconds().max(0) as f64 / 1000.0;
+        metrics::gauge!("bus_event_lag_seconds").set(lag);
+    }
     let t_settled = t0.elapsed();
     db::events::record_many(pool, &events).await.map_err(db_down)?;
     let t_events = t0.elapsed();

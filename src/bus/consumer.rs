@@ -115,6 +115,9 @@ async fn session(
             channel.basic_ack(last.delivery_tag, BasicAckOptions { multiple: true }).await?;
         }
         tracing::debug!(batch.size = batch.len(), duration_ms = started.elapsed().as_millis() as u64, "batch settled");
+        if let Ok(ready) = ready_count(&channel, config).await {
+            metrics::gauge!("bus_queue_ready_messages").set(f64::from(ready));
+        }
     }
     // Unacknowledged deliveries return to the queue when the channel closes.
     let _ = channel.close(200, "shutting down".into()).await;

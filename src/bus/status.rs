@@ -62,6 +62,8 @@ impl WorkerStatus {
     }
 
     pub fn count(&self, topic: &str, outcome: Outcome) {
+        metrics::counter!("bus_messages_total", "topic" => topic.to_string(), "outcome" => outcome.label())
+            .increment(1);
         if let Ok(mut counts) = self.inner.counts.lock() {
             *counts.entry((topic.to_string(), outcome)).or_default() += 1;
         }

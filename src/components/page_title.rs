@@ -7,8 +7,19 @@ use leptos_meta::Title;
 /// title is set as text (`document.title`), so it stays as typed.
 #[component]
 pub fn PageTitle(#[prop(into)] text: Signal<String>) -> impl IntoView {
+    // leptos_meta may read the title after this component's owner is gone
+    // (the server writes `<head>` last): fall back to the last value seen.
+    let last = std::sync::Arc::new(std::sync::Mutex::new(text.get_untracked()));
     let shown = move || {
-        let text = text.get();
+        let text = match text.try_get() {
+            Some(t) => {
+                if let Ok(mut l) = last.lock() {
+                    l.clone_from(&t);
+                }
+                t
+            }
+            None => last.lock().map(|l| l.clone()).unwrap_or_default(),
+        };
         #[cfg(feature = "ssr")]
         let text = escape(&text);
         text

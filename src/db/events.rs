@@ -71,7 +71,12 @@ pub async fn record_many(pool: &PgPool, events: &[(EventRow, String)]) -> Result
     .bind(KEEP_PER_PACKAGE)
     .execute(&mut *tx)
     .await?;
-    super::notify_changed(&mut tx, &packages).await?;
+    // Sub-packages show their source's recent activity: announce them too.
+    let affected: Vec<String> = sqlx::query_scalar("SELECT name FROM packages WHERE source_name = ANY($1)")
+        .bind(&packages)
+        .fetch_all(&mut *tx)
+        .await?;
+    super::notify_changed(&mut tx, &affected).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::model::Tab;
 
 /// A few source packages to browse from the home page.
-#[server]
+#[server(endpoint = "packages", input = server_fn::codec::GetUrl)]
 pub async fn list_packages() -> Result<Vec<(String, String)>, AppError> {
     let state = crate::server::state::app_state()?;
     Ok(crate::db::packages::browse(&state.pool, 50).await?)

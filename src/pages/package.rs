@@ -20,7 +20,7 @@ use crate::model::{url_query, url_segment, PackageHeader, Tab};
 use crate::pages::search::SearchResultList;
 
 /// The package row behind the header.
-#[server]
+#[server(endpoint = "package", input = server_fn::codec::GetUrl)]
 pub async fn get_package_header(name: String) -> Result<PackageHeader, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::header(&state.pool, &name, &state.site_url).await

@@ -37,6 +37,24 @@ impl Fetched {
             || says(&self.sources, |s| !s.branches.is_empty())
     }
 
+    /// Counts each service's fetch for `/metrics` (tab_refreshes_total).
+    fn count_outcomes(&self) {
+        fn count<T>(service: Service, slot: &Option<Result<T, UpstreamError>>) {
+            let outcome = match slot {
+                Some(Ok(_)) => "ok",
+                Some(Err(_)) => "failed",
+                None => return,
+            };
+            metrics::counter!("tab_refreshes_total", "service" => service.name(), "outcome" => outcome).increment(1);
+        }
+        count(Service::Mdapi, &self.snapshots);
+        count(Service::Bodhi, &self.updates);
+        count(Service::Koji, &self.builds);
+        count(Service::Bugzilla, &self.bugs);
+        count(Service::DistGit, &self.maintainers);
+        count(Service::DistGit, &self.sources);
+    }
+
     pub fn failures(&self) -> Vec<UpstreamError> {
         fn err<T>(slot: &Option<Result<T, UpstreamError>>) -> Option<UpstreamError> {
             slot.as_ref().and_then(|r| r.as_ref().err()).cloned()
@@ -95,6 +113,7 @@ pub async fn fetch(up: &Upstream, source: &str, scope: &Scope) -> Fetched {
         let tabs: Vec<Tab> = scope.tabs.iter().copied().collect();
         f.per_branch = per_branch(up, source, snaps, &tabs).await;
     }
+    f.count_outcomes();
     f
 }
 

@@ -116,3 +116,24 @@ pub async fn load_demo(pool: &PgPool, dir: &Path) -> anyhow::Result<()> {
     server.abort();
     result
 }
+
+/// Writes `name.gz` and `name.br` (best compression) beside every file in `dir`.
+pub fn precompress(dir: &Path) -> anyhow::Result<()> {
+    use std::io::Write;
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry?.path();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !path.is_file() || ext == "gz" || ext == "br" {
+            continue;
+        }
+        let data = std::fs::read(&path)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        gz.write_all(&data)?;
+        std::fs::write(path.with_extension(format!("{ext}.gz")), gz.finish()?)?;
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+        brotli::BrotliCompress(&mut std::io::Cursor::new(&data), &mut br, &params)?;
+        std::fs::write(path.with_extension(format!("{ext}.br")), br)?;
+    }
+    Ok(())
+}

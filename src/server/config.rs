@@ -41,6 +41,12 @@ pub enum Command {
     LoadDemo(LoadDemoArgs),
     /// Serve recorded upstream responses over HTTP, for tests and offline work.
     UpstreamReplay(ReplayArgs),
+    /// Write .gz and .br beside every file of a directory (the built site's
+    /// assets), so they are served compressed without compressing per request.
+    Precompress {
+        /// Directory of assets (e.g. target/site/pkg).
+        dir: PathBuf,
+    },
     /// Run the bus worker alone (no web server).
     Worker(WorkerArgs),
     /// Fill the database from upstream, for some packages or all of them.
@@ -92,6 +98,9 @@ pub struct ServeArgs {
     /// Runtime Leptos settings.
     #[arg(long, env = "LEPTOS_CONFIG", default_value = "Leptos.toml")]
     pub leptos_config: PathBuf,
+    /// Memory for rendered pages kept ready to serve, in MiB.
+    #[arg(long, env = "PAGE_CACHE_MB", default_value_t = 48)]
+    pub page_cache_mb: u64,
 }
 
 #[derive(Debug, Args)]

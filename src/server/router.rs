@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 
 use anyhow::Context;
 use axum::extract::{Path, Request};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -14,11 +14,16 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 
 use super::config::ServeArgs;
+use super::page_cache::{serve_cached, PageCache};
 use super::state::AppState;
 use crate::app::{shell, App};
 use crate::bus::WorkerStatus;
 use crate::model::url_segment;
 use tokio_util::sync::CancellationToken;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The complete application router.
 pub fn build(state: AppState, options: LeptosOptions) -> Router {
@@ -35,10 +40,31 @@ pub fn build(state: AppState, options: LeptosOptions) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
-        .with_state(options);
-    // Trailing slashes are stripped before routing, so `/packages/foo/`
-    // (the old app's form) reaches the same page as `/packages/foo`.
-    Router::new().fallback_service(pages).layer(middleware::from_fn(strip_trailing_slash))
+        .with_state(options.clone())
+        // Only what the page cache does not already hold compressed.
+        .layer(CompressionLayer::new());
+    let site_root = std::path::PathBuf::from(options.site_root.as_ref());
+    let pkg = ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())).precompressed_br().precompressed_gzip();
+    Router::new()
+        .route("/healthz", get(super::health::healthz))
+        .route("/readyz", get(super::health::readyz))
+        .route("/metrics", get(super::metrics::render))
+        .with_state(state.clone())
+        // Hashed file names: a new build is a new URL, so these never change.
+        .nest_service(
+            "/pkg",
+            ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ))
+                .service(pkg),
+        )
+        .fallback_service(pages.layer(middleware::from_fn_with_state(state.cache.clone(), serve_cached)))
+        .layer(middleware::from_fn(super::metrics::track))
+        // Trailing slashes are stripped before routing, so `/packages/foo/`
+        // (the old app's form) reaches the same page as `/packages/foo`.
+        .layer(middleware::from_fn(strip_trailing_slash))
 }
 
 /// Loads runtime settings from Leptos.toml (overridable by flags and `LEPTOS_*`).
@@ -59,7 +85,10 @@ pub fn leptos_options(args: &ServeArgs) -> anyhow::Result<LeptosOptions> {
 pub async fn serve(pool: PgPool, args: ServeArgs, worker: WorkerStatus, stop: CancellationToken) -> anyhow::Result<()> {
     let options = leptos_options(&args)?;
     let addr = options.site_addr;
-    let state = AppState { pool, site_url: args.site_url.trim_end_matches('/').to_string(), worker };
+    let cache = PageCache::new(args.page_cache_mb.saturating_mul(1 << 20));
+    tokio::spawn(super::page_cache::follow_changes(pool.clone(), cache.clone(), stop.clone()));
+    let _ = super::metrics::handle();
+    let state = AppState { pool, site_url: args.site_url.trim_end_matches('/').to_string(), worker, cache };
     let app = build(state, options);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "serving http://{addr}");

@@ -8,6 +8,8 @@ pub struct AppState {
     pub site_url: String,
     /// The bus worker of this process, if it runs one (for `/readyz`).
     pub worker: crate::bus::WorkerStatus,
+    /// Rendered pages, dropped when their rows change.
+    pub cache: super::page_cache::PageCache,
 }
 
 /// The state inside a server function, or `Internal` if the context is missing.

@@ -62,9 +62,25 @@ pub async fn load_demo(pool: &PgPool) {
 }
 
 pub fn router(pool: PgPool) -> Router {
-    let options = LeptosOptions::builder().output_name("fedora-packages").build();
-    let state = AppState { pool, site_url: "https://packages.example.org".into(), worker: Default::default() };
+    router_with_site(pool, "target/site")
+}
+
+/// The router serving its built assets (`/pkg/...`) from `site_root`.
+pub fn router_with_site(pool: PgPool, site_root: &str) -> Router {
+    let options = LeptosOptions::builder().output_name("fedora-packages").site_root(site_root).build();
+    let cache = fedora_packages::server::page_cache::PageCache::new(16 << 20);
+    LAST_CACHE.with(|c| *c.borrow_mut() = Some(cache.clone()));
+    let state = AppState { pool, site_url: "https://packages.example.org".into(), worker: Default::default(), cache };
     fedora_packages::server::router::build(state, options)
+}
+
+thread_local! {
+    static LAST_CACHE: std::cell::RefCell<Option<fedora_packages::server::page_cache::PageCache>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The page cache of the router this test built last.
+pub fn last_cache() -> fedora_packages::server::page_cache::PageCache {
+    LAST_CACHE.with(|c| c.borrow().clone()).expect("a router was built")
 }
 
 pub struct Page {
@@ -98,7 +114,19 @@ impl Page {
 }
 
 pub async fn get(router: &Router, uri: &str) -> Page {
-    let request = Request::builder().uri(uri).header("accept", "text/html").body(Body::empty()).expect("request");
+    get_with(router, uri, &[]).await
+}
+
+/// A GET with extra request headers.
+pub async fn get_with(router: &Router, uri: &str, headers: &[(&str, &str)]) -> Page {
+    let mut request = Request::builder().uri(uri);
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("accept")) {
+        request = request.header("accept", "text/html");
+    }
+    for (k, v) in headers {
+        request = request.header(*k, *v);
+    }
+    let request = request.body(Body::empty()).expect("request");
     let response = router.clone().oneshot(request).await.expect("response");
     let status = response.status();
     let headers = response.headers().clone();

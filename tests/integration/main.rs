@@ -6,5 +6,6 @@ mod common;
 mod pages;
 mod refresh;
 mod search;
+mod serving;
 mod sync;
 mod upstream;

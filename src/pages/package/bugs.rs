@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::hooks::package_name;
 use crate::model::{url_query, Bug, Bugs, Tab, TabView};
 
-#[server]
+#[server(endpoint = "tab/bugs", input = server_fn::codec::GetUrl)]
 pub async fn get_bugs(name: String) -> Result<TabView<Bugs>, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::tab(&state.pool, &name, Tab::Bugs, None).await

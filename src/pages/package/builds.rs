@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::hooks::package_name;
 use crate::model::{Build, Builds, Tab, TabView};
 
-#[server]
+#[server(endpoint = "tab/builds", input = server_fn::codec::GetUrl)]
 pub async fn get_builds(name: String) -> Result<TabView<Builds>, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::tab(&state.pool, &name, Tab::Builds, None).await

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::hooks::{branch_param, package_name};
 use crate::model::{Changelog, ChangelogEntry, Tab, TabView};
 
-#[server]
+#[server(endpoint = "tab/changelog", input = server_fn::codec::GetUrl)]
 pub async fn get_changelog(name: String, branch: Option<String>) -> Result<TabView<Changelog>, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::tab(&state.pool, &name, Tab::Changelog, branch.as_deref()).await

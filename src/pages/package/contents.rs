@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::hooks::{branch_param, package_name};
 use crate::model::{Contents, PackageFiles, Tab, TabView};
 
-#[server]
+#[server(endpoint = "tab/contents", input = server_fn::codec::GetUrl)]
 pub async fn get_contents(name: String, branch: Option<String>) -> Result<TabView<Contents>, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::tab(&state.pool, &name, Tab::Contents, branch.as_deref()).await

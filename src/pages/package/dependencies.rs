@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::hooks::{branch_param, package_name};
 use crate::model::{Dependencies, Dependency, PackageDeps, Tab, TabView};
 
-#[server]
+#[server(endpoint = "tab/dependencies", input = server_fn::codec::GetUrl)]
 pub async fn get_dependencies(name: String, branch: Option<String>) -> Result<TabView<Dependencies>, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::tab(&state.pool, &name, Tab::Dependencies, branch.as_deref()).await

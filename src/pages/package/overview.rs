@@ -9,14 +9,14 @@ use crate::model::{
     TabView,
 };
 
-#[server]
+#[server(endpoint = "tab/overview", input = server_fn::codec::GetUrl)]
 pub async fn get_overview(name: String, branch: Option<String>) -> Result<TabView<Overview>, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::overview(&state.pool, &name, branch.as_deref()).await
 }
 
 /// The newest bus events that touched the package (its source package's).
-#[server]
+#[server(endpoint = "events", input = server_fn::codec::GetUrl)]
 pub async fn get_events(name: String) -> Result<Vec<PackageEvent>, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::events(&state.pool, &name, 10).await

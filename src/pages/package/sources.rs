@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::hooks::package_name;
 use crate::model::{url_segment, Sources, SpecEntry, SpecFile, Tab, TabView};
 
-#[server]
+#[server(endpoint = "tab/sources", input = server_fn::codec::GetUrl)]
 pub async fn get_sources(name: String) -> Result<TabView<Sources>, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::sources(&state.pool, &name).await

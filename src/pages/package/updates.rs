@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::hooks::package_name;
 use crate::model::{Tab, TabView, Update, Updates};
 
-#[server]
+#[server(endpoint = "tab/updates", input = server_fn::codec::GetUrl)]
 pub async fn get_updates(name: String) -> Result<TabView<Updates>, AppError> {
     let state = crate::server::state::app_state()?;
     crate::server::read::tab(&state.pool, &name, Tab::Updates, None).await
