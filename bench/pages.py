@@ -30,7 +30,7 @@ def log(*a):
 def get(url, headers=None):
     req = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(req, timeout=10) as r:
-        return r.status, dict(r.headers), r.read()
+        return r.status, r.headers, r.read()
 
 
 def wait_for(url):
@@ -131,6 +131,7 @@ def main():
     subprocess.run([args.bin, "load-demo", "--dir", "demo/upstream"], env=env, check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     tmp = Path(tempfile.mkdtemp(prefix="fp-bench-pages-"))
+    tmp.chmod(0o755)  # nginx's workers run as an unprivileged user
     server = subprocess.Popen([args.bin, "serve", "--no-worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     nginx = None
     try:

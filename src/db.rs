@@ -25,7 +25,15 @@ pub enum DbError {
 /// Opens the pool with short timeouts, so a database outage answers 500s
 /// quickly instead of piling up waiting requests.
 pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Error> {
-    PgPoolOptions::new().max_connections(max_connections).acquire_timeout(Duration::from_secs(5)).connect(url).await
+    // Random reads cost about what sequential ones do on SSDs; at the default
+    // (4) the planner sorts every name a short prefix matches instead of
+    // walking the prefix index in order (30 ms instead of 0.5 ms for `lib`).
+    let options = url.parse::<sqlx::postgres::PgConnectOptions>()?.options([("random_page_cost", "1.1")]);
+    PgPoolOptions::new()
+        .max_connections(max_connections)
+        .acquire_timeout(Duration::from_secs(5))
+        .connect_with(options)
+        .await
 }
 
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {

@@ -66,14 +66,22 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64, offset: i64) -> Resu
             SELECT source_name, min(tier) AS tier, max(score) AS score,
                    array_agg(name ORDER BY tier, name) FILTER (WHERE name <> source_name AND tier < 5) AS subs
             FROM hits GROUP BY source_name
+        ),
+        page AS (
+            SELECT g.*, count(*) OVER () AS total FROM grouped g
+            ORDER BY g.tier, g.score DESC, length(g.source_name), g.source_name
+            LIMIT $2 OFFSET $3
         )
+        -- The source rows are looked up for the shown page only.
         SELECT g.source_name AS name, coalesce(s.summary, '') AS summary, coalesce(s.version_label, '') AS version,
-               coalesce(g.subs, '{}') AS subs, count(*) OVER () AS total
-        FROM grouped g LEFT JOIN packages s ON s.name = g.source_name
+               coalesce(g.subs, '{}') AS subs, g.total
+        FROM page g LEFT JOIN packages s ON s.name = g.source_name
         ORDER BY g.tier, g.score DESC, length(g.source_name), g.source_name
-        LIMIT $2 OFFSET $3
         "#,
     )
+    // Planned afresh for each query's values: a cached generic plan cannot
+    // use the prefix index, since it does not know the pattern.
+    .persistent(false)
     .bind(&query)
     .bind(limit)
     .bind(offset)
@@ -94,26 +102,34 @@ pub async fn suggest(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<Sugge
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
+    let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
         r#"
-        WITH q AS (SELECT fold_name($1) AS f, replace(replace(replace(fold_name($1), '\', '\\'), '%', '\%'), '_', '\_') AS esc)
-        (SELECT p.name, p.source_name, p.summary FROM packages p, q
-          WHERE q.f <> '' AND p.folded_name LIKE q.esc || '%'
-          ORDER BY p.folded_name = q.f DESC, length(p.name), p.name
+        -- Not materialized: inlined, the patterns become constants the planner
+        -- can match to the prefix index.
+        WITH q AS NOT MATERIALIZED (SELECT fold_name($1) AS f, replace(replace(replace(fold_name($1), '\', '\\'), '%', '\%'), '_', '\_') AS esc)
+        -- A short prefix matches thousands of names: rank the first few
+        -- hundred in index order rather than sorting them all.
+        (SELECT * FROM (SELECT p.name, p.source_name, p.summary, p.folded_name = q.f AS exact FROM packages p, q
+                         WHERE q.f <> '' AND p.folded_name LIKE q.esc || '%'
+                         ORDER BY p.folded_name USING ~<~ LIMIT 300) first
+          ORDER BY exact DESC, length(name), name
           LIMIT $2)
         UNION ALL
-        (SELECT p.name, p.source_name, p.summary FROM packages p, q
+        (SELECT p.name, p.source_name, p.summary, false FROM packages p, q
           WHERE length(q.f) >= 3 AND p.folded_name LIKE '%' || q.esc || '%' AND p.folded_name NOT LIKE q.esc || '%'
           ORDER BY length(p.name), p.name
           LIMIT $2)
         LIMIT $2
         "#,
     )
+    // Planned afresh for each query's values: a cached generic plan cannot
+    // use the prefix index, since it does not know the pattern.
+    .persistent(false)
     .bind(&query)
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|(name, source, summary)| Suggestion { name, source, summary }).collect())
+    Ok(rows.into_iter().map(|(name, source, summary, _)| Suggestion { name, source, summary }).collect())
 }
 
 /// Source packages whose names look like the query, for "did you mean".
@@ -128,6 +144,9 @@ pub async fn similar(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<Strin
          ORDER BY similarity(folded_name, fold_name($1)) DESC, name
          LIMIT $2",
     )
+    // Planned afresh for each query's values: a cached generic plan cannot
+    // use the prefix index, since it does not know the pattern.
+    .persistent(false)
     .bind(&query)
     .bind(limit)
     .fetch_all(pool)

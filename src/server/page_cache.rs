@@ -112,8 +112,10 @@ fn package_of(path: &str, query: Option<&str>) -> Option<String> {
 }
 
 /// Serves cacheable GETs from the cache (304 for a matching `If-None-Match`),
-/// renders and stores them otherwise.
+/// renders and stores them otherwise. The outermost layer: a hit skips
+/// routing and every other middleware, so it costs about what a static file does.
 pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let uri = request.uri().clone();
     let package = match (request.method(), package_of(uri.path(), uri.query())) {
         (&Method::GET, Some(p)) => p,
@@ -123,7 +125,9 @@ pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next
     let accepts = Encoding::preferred(request.headers());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(page) = cache.get(&package, &key) {
-        return respond(&page, accepts, if_none_match.as_ref());
+        let response = respond(&page, accepts, if_none_match.as_ref());
+        super::metrics::record_cached(super::metrics::route_of(uri.path()), response.status(), started);
+        return response;
     }
     let generation = cache.generation.load(Ordering::SeqCst);
     // Rendered uncompressed: the cache keeps its own compressed variants.

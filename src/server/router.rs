@@ -60,11 +60,13 @@ pub fn build(state: AppState, options: LeptosOptions) -> Router {
                 ))
                 .service(pkg),
         )
-        .fallback_service(pages.layer(middleware::from_fn_with_state(state.cache.clone(), serve_cached)))
+        .fallback_service(pages)
         .layer(middleware::from_fn(super::metrics::track))
         // Trailing slashes are stripped before routing, so `/packages/foo/`
         // (the old app's form) reaches the same page as `/packages/foo`.
         .layer(middleware::from_fn(strip_trailing_slash))
+        // Outermost, so a cached page is answered before anything else runs.
+        .layer(middleware::from_fn_with_state(state.cache.clone(), serve_cached))
 }
 
 /// Loads runtime settings from Leptos.toml (overridable by flags and `LEPTOS_*`).
