@@ -10,8 +10,6 @@ import argparse
 import json
 import os
 import random
-import select
-import statistics
 import subprocess
 import sys
 import tempfile

@@ -77,6 +77,17 @@ def wrk(url, seconds, connections, headers=(), on_sample=None, script=None):
     return rps, to_ms(lat.get("50", "nan")), to_ms(lat.get("99", "nan")), int(errors.group(1)) if errors else 0
 
 
+def start_app(bin, database, addr, what="the demo data"):
+    """Migrates `database`, loads the demo data into it and serves it on
+    `addr` (web only, no bus worker). Returns the server process."""
+    env = dict(os.environ, DATABASE_URL=database, RUST_LOG="warn", LEPTOS_SITE_ADDR=addr)
+    subprocess.run([bin, "migrate"], env=env, check=True, cwd=ROOT)
+    log(f"loading {what}")
+    subprocess.run([bin, "load-demo", "--dir", "demo/upstream"], env=env, check=True, cwd=ROOT,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen([bin, "serve", "--no-worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+
+
 def nginx_conf(dir, docroot):
     conf = dir / "nginx.conf"
     conf.write_text(f"""
@@ -125,14 +136,9 @@ def main():
     ap.add_argument("--connections", type=int, default=32)
     args = ap.parse_args()
 
-    env = dict(os.environ, DATABASE_URL=args.database, RUST_LOG="warn", LEPTOS_SITE_ADDR=APP)
-    subprocess.run([args.bin, "migrate"], env=env, check=True, cwd=ROOT)
-    log("loading the demo data")
-    subprocess.run([args.bin, "load-demo", "--dir", "demo/upstream"], env=env, check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     tmp = Path(tempfile.mkdtemp(prefix="fp-bench-pages-"))
     tmp.chmod(0o755)  # nginx's workers run as an unprivileged user
-    server = subprocess.Popen([args.bin, "serve", "--no-worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    server = start_app(args.bin, args.database, APP)
     nginx = None
     try:
         page = f"/packages/{args.package}/builds"

@@ -9,11 +9,9 @@ Run by bench/run (which builds, installs wrk and the Python deps):
 Prints a Markdown table on stdout, progress on stderr.
 """
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -21,7 +19,7 @@ from pathlib import Path
 import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import log, wait_for, wrk  # noqa: E402
+from pages import log, start_app, wait_for, wrk  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = "127.0.0.1:3212"
@@ -88,15 +86,10 @@ def main():
     ap.add_argument("--connections", type=int, default=16)
     args = ap.parse_args()
 
-    env = dict(os.environ, DATABASE_URL=args.database, RUST_LOG="warn", LEPTOS_SITE_ADDR=APP)
-    subprocess.run([args.bin, "migrate"], env=env, check=True, cwd=ROOT)
-    log("loading the demo data and the corpus")
-    subprocess.run([args.bin, "load-demo", "--dir", "demo/upstream"], env=env, check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    corpus = load_corpus(args.database)
-    server = subprocess.Popen([args.bin, "serve", "--no-worker"], env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+    server = start_app(args.bin, args.database, APP, "the demo data and the corpus")
     rows = []
     try:
+        corpus = load_corpus(args.database)
         wait_for(f"http://{APP}/healthz")
         for kind, queries in QUERIES.items():
             for label, template in [("results page", "/search?q={}"), ("autocomplete", "/api/suggest?query={}")]:

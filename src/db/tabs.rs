@@ -76,24 +76,7 @@ pub async fn put<T: Serialize>(
     row: NewRow<'_, T>,
     version: i64,
 ) -> Result<bool, DbError> {
-    let done = sqlx::query(
-        "INSERT INTO tab_rows (package, tab, branch, payload, fetched_at, version, source_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
-         ON CONFLICT (package, tab, branch) DO UPDATE SET
-            payload = EXCLUDED.payload, fetched_at = EXCLUDED.fetched_at,
-            version = EXCLUDED.version, source_version = EXCLUDED.source_version
-         WHERE tab_rows.version < EXCLUDED.version",
-    )
-    .bind(row.package)
-    .bind(row.tab.slug())
-    .bind(row.branch)
-    .bind(Json(row.payload))
-    .bind(row.fetched_at)
-    .bind(version)
-    .bind(row.source_version)
-    .execute(&mut **tx)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    upsert(tx, row, version, "WHERE tab_rows.version < EXCLUDED.version").await
 }
 
 /// Replaces a row the caller holds locked (`get_for_update`) and has merged.
@@ -102,22 +85,34 @@ pub async fn put_locked<T: Serialize>(
     row: NewRow<'_, T>,
     version: i64,
 ) -> Result<bool, DbError> {
-    let done = sqlx::query(
+    upsert(tx, row, version, "").await
+}
+
+/// The one row write; `guard` is an optional `WHERE` on the conflict update.
+async fn upsert<T: Serialize>(
+    tx: &mut Transaction<'_, Postgres>,
+    row: NewRow<'_, T>,
+    version: i64,
+    guard: &'static str,
+) -> Result<bool, DbError> {
+    let sql = format!(
         "INSERT INTO tab_rows (package, tab, branch, payload, fetched_at, version, source_version)
          VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (package, tab, branch) DO UPDATE SET
             payload = EXCLUDED.payload, fetched_at = EXCLUDED.fetched_at,
-            version = EXCLUDED.version, source_version = EXCLUDED.source_version",
-    )
-    .bind(row.package)
-    .bind(row.tab.slug())
-    .bind(row.branch)
-    .bind(Json(row.payload))
-    .bind(row.fetched_at)
-    .bind(version)
-    .bind(row.source_version)
-    .execute(&mut **tx)
-    .await?;
+            version = EXCLUDED.version, source_version = EXCLUDED.source_version
+         {guard}"
+    );
+    let done = sqlx::query(&sql)
+        .bind(row.package)
+        .bind(row.tab.slug())
+        .bind(row.branch)
+        .bind(Json(row.payload))
+        .bind(row.fetched_at)
+        .bind(version)
+        .bind(row.source_version)
+        .execute(&mut **tx)
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 

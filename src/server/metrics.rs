@@ -39,44 +39,47 @@ pub async fn track(request: Request, next: Next) -> Response {
     response
 }
 
-/// Adds one request to the duration histogram. Labels are static strings
-/// for the usual statuses, so the hot path allocates nothing here.
+/// Adds one request to the duration histogram. The usual (route, status)
+/// pairs go through handles registered once: looking a labelled histogram up
+/// by name on every request costs more than answering a cached page.
 pub fn record(route: &'static str, status: StatusCode, started: Instant) {
-    let status: std::borrow::Cow<'static, str> = match status.as_u16() {
-        200 => "200".into(),
-        301 => "301".into(),
-        302 => "302".into(),
-        304 => "304".into(),
-        404 => "404".into(),
-        500 => "500".into(),
-        503 => "503".into(),
-        other => other.to_string().into(),
-    };
-    metrics::histogram!("http_request_duration_seconds", "route" => route, "status" => status)
-        .record(started.elapsed().as_secs_f64());
-}
-
-/// `record` for the page cache's answers, through handles registered once:
-/// looking a labelled histogram up by name costs more than the cache hit.
-pub fn record_cached(route: &'static str, status: StatusCode, started: Instant) {
     type Handles = Vec<(&'static str, u16, metrics::Histogram)>;
     static HANDLES: OnceLock<Handles> = OnceLock::new();
     let handles = HANDLES.get_or_init(|| {
         let _ = handle(); // handles taken before the recorder exists would record nothing
         let mut all = Vec::new();
-        for route in ["/packages/{name}", "/packages/{name}/{tab}", "/api/tab/{tab}", "/api/{fn}"] {
-            for code in [200u16, 304, 404] {
+        for route in ROUTES {
+            for code in [200u16, 301, 302, 304, 404, 500, 503] {
                 let h = metrics::histogram!("http_request_duration_seconds", "route" => route, "status" => code.to_string());
                 all.push((route, code, h));
             }
         }
         all
     });
+    let elapsed = started.elapsed().as_secs_f64();
     match handles.iter().find(|(r, c, _)| *r == route && *c == status.as_u16()) {
-        Some((_, _, h)) => h.record(started.elapsed().as_secs_f64()),
-        None => record(route, status, started),
+        Some((_, _, h)) => h.record(elapsed),
+        None => metrics::histogram!("http_request_duration_seconds", "route" => route, "status" => status.as_u16().to_string())
+            .record(elapsed),
     }
 }
+
+/// Every label `route_of` gives.
+const ROUTES: [&str; 13] = [
+    "/packages/s/{query}",
+    "/packages/{name}",
+    "/packages/{name}/{tab}",
+    "/api/tab/{tab}",
+    "/api/{fn}",
+    "/search",
+    "/pkg/{asset}",
+    "/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/pkgs/{source}/{package}",
+    "other",
+];
 
 /// A low-cardinality label for a path.
 pub fn route_of(path: &str) -> &'static str {
@@ -127,5 +130,9 @@ mod tests {
         assert_eq!(super::route_of("/api/tab/builds"), "/api/tab/{tab}");
         assert_eq!(super::route_of("/"), "/");
         assert_eq!(super::route_of("/nope/x"), "other");
+        for path in ["/packages/s/q", "/search", "/pkg/a.js", "/healthz", "/readyz", "/metrics", "/pkgs/a/b", "/api/x"]
+        {
+            assert!(super::ROUTES.contains(&super::route_of(path)), "{path}");
+        }
     }
 }

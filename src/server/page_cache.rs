@@ -126,7 +126,7 @@ pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(page) = cache.get(&package, &key) {
         let response = respond(&page, accepts, if_none_match.as_ref());
-        super::metrics::record_cached(super::metrics::route_of(uri.path()), response.status(), started);
+        super::metrics::record(super::metrics::route_of(uri.path()), response.status(), started);
         return response;
     }
     let generation = cache.generation.load(Ordering::SeqCst);

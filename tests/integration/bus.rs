@@ -30,16 +30,11 @@ fn fixture(name: &str, prefix: &str, retarget: impl Fn(&mut Value)) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/messages").join(name);
     let mut m: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
     let topic = m["topic"].as_str().expect("topic").to_string();
-    let suffix = [
-        "org.fedoraproject.prod.",
-        "org.fedoraproject.stg.",
-        "org.fedoraproject.dev.",
-        "io.pagure.prod.",
-        "io.pagure.dev.",
-    ]
-    .iter()
-    .find_map(|p| topic.strip_prefix(p))
-    .expect("known prefix");
+    // The fixtures were captured in several environments.
+    let environments =
+        ["org.fedoraproject.prod", "org.fedoraproject.stg", "org.fedoraproject.dev", "io.pagure.prod", "io.pagure.dev"];
+    let config = BusConfig { prefixes: environments.map(String::from).to_vec(), ..BusConfig::default() };
+    let suffix = config.strip_prefix(&topic).expect("known prefix");
     m["topic"] = json!(format!("{prefix}.{suffix}"));
     retarget(&mut m["body"]);
     m
