@@ -32,13 +32,21 @@ pub struct BusConfig {
     pub prefetch: u16,
     /// Largest batch coalesced into one round of refreshes.
     pub batch_max: usize,
+    /// Most packages one batch refreshes; the rest of a burst waits for the next.
+    pub batch_packages: usize,
+    /// A message naming more packages is re-published as parts of this many.
+    pub fanout_chunk: usize,
+    /// A delivery held unprocessed this long goes back to the queue (well
+    /// under the broker's consumer timeout, 30 minutes by default).
+    pub hold: Duration,
+    /// Larger message bodies are dead-lettered unparsed.
+    pub max_message_bytes: usize,
     /// Packages refreshed at once within a batch.
     pub concurrency: usize,
     /// Delay before each retry of a message whose upstream fetch failed;
     /// after the last, the message is dead-lettered.
     pub retry_delays: Vec<Duration>,
-    pub sweep_every: Duration,
-    pub sweep_batch: i64,
+    pub sweep: sweep::SweepConfig,
 }
 
 impl Default for BusConfig {
@@ -49,10 +57,13 @@ impl Default for BusConfig {
             prefixes: vec!["org.fedoraproject.prod".into()],
             prefetch: 10000,
             batch_max: 10000,
+            batch_packages: 500,
+            fanout_chunk: 100,
+            hold: Duration::from_secs(600),
+            max_message_bytes: 1 << 20,
             concurrency: 32,
             retry_delays: [5, 30, 120, 600, 1800].map(Duration::from_secs).to_vec(),
-            sweep_every: Duration::from_secs(3600),
-            sweep_batch: 50,
+            sweep: sweep::SweepConfig::default(),
         }
     }
 }
@@ -89,8 +100,7 @@ pub async fn run_worker(
     stop: CancellationToken,
 ) -> Result<(), BusError> {
     status.set_running(true);
-    let sweep =
-        tokio::spawn(sweep::run(pool.clone(), upstream.clone(), config.sweep_every, config.sweep_batch, stop.clone()));
+    let sweep = tokio::spawn(sweep::run(pool.clone(), upstream.clone(), config.sweep.clone(), stop.clone()));
     let result = consumer::run(pool, upstream, config, status.clone(), stop).await;
     let _ = sweep.await;
     status.set_running(false);

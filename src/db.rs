@@ -6,6 +6,7 @@ pub mod failures;
 pub mod packages;
 pub mod releases;
 pub mod search;
+pub mod sweep;
 pub mod sync_runs;
 pub mod tabs;
 
@@ -20,6 +21,51 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error("stored {what} is unreadable: {source}")]
     Payload { what: String, source: serde_json::Error },
+    /// A transaction written with others failed as a whole.
+    #[error("the batch's transaction failed: {reason}")]
+    Chunk { reason: String, transient: bool },
+}
+
+impl DbError {
+    /// The SQLSTATE PostgreSQL answered, if it answered one.
+    pub fn sqlstate(&self) -> Option<String> {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(e)) => e.code().map(|c| c.into_owned()),
+            _ => None,
+        }
+    }
+
+    /// Worth trying again: the connection, the pool, a serialization failure
+    /// (40001), a deadlock (40P01), a shutdown (57P), lack of resources (53).
+    /// Not worth it: the data itself was refused (22 data exception, 23
+    /// integrity, 54 limits) or anything else about the statement, or a
+    /// stored payload that cannot be read; those fail one message, not all.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            DbError::Sqlx(e) => match e {
+                sqlx::Error::Database(_) => {
+                    let code = self.sqlstate().unwrap_or_default();
+                    ["40001", "40P01"].contains(&code.as_str())
+                        || ["08", "53", "57P"].iter().any(|class| code.starts_with(class))
+                }
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::Protocol(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed => true,
+                _ => false,
+            },
+            DbError::Payload { .. } => false,
+            DbError::Chunk { transient, .. } => *transient,
+        }
+    }
+
+    /// The connection or the server is gone (as opposed to one transaction
+    /// losing a race): the worker waits for the database instead of retrying at once.
+    pub fn is_unavailable(&self) -> bool {
+        self.is_transient() && !matches!(self.sqlstate().as_deref(), Some("40001" | "40P01"))
+    }
 }
 
 /// Opens the pool with short timeouts, so a database outage answers 500s

@@ -11,6 +11,7 @@ mod overview;
 mod package;
 mod search;
 mod sources;
+pub mod storable;
 mod tab;
 mod updates;
 
@@ -26,7 +27,7 @@ pub use overview::{
 pub use package::{Branch, PackageHeader, TabView};
 pub use search::{SearchHit, SearchResults, Suggestion};
 pub use sources::{SourceCommit, Sources, SpecEntry, SpecFile};
-pub use tab::Tab;
+pub use tab::{Tab, TabPayload};
 pub use updates::{Update, Updates};
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};

@@ -11,7 +11,7 @@ mod write;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use futures::StreamExt;
-use sqlx::PgPool;
+use sqlx::{Acquire, PgPool};
 
 use crate::db::{self, DbError};
 use crate::model::Tab;
@@ -20,8 +20,8 @@ pub use build::latest_build_commit;
 pub use fetch::Fetched;
 pub use write::Outcome;
 
-/// A refresh that could not run at all (upstream failures are not errors:
-/// they are reported and the old rows stay).
+/// A refresh that could not be written. Upstream failures are not errors:
+/// they are reported and the old rows stay.
 #[derive(Debug, thiserror::Error)]
 pub enum RefreshError {
     #[error(transparent)]
@@ -31,6 +31,22 @@ pub enum RefreshError {
 impl From<sqlx::Error> for RefreshError {
     fn from(e: sqlx::Error) -> Self {
         RefreshError::Db(DbError::Sqlx(e))
+    }
+}
+
+impl RefreshError {
+    /// Trying again can succeed (a lost race, a lost connection).
+    pub fn is_transient(&self) -> bool {
+        match self {
+            RefreshError::Db(e) => e.is_transient(),
+        }
+    }
+
+    /// The database itself is unreachable: nothing can be written now.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            RefreshError::Db(e) => e.is_unavailable(),
+        }
     }
 }
 
@@ -106,69 +122,161 @@ pub async fn refresh_at(
     scope: &Scope,
     version: i64,
 ) -> Result<Report, RefreshError> {
-    let mut fetched = fetch::fetch(up, source, scope).await;
-    let mut tx = pool.begin().await?;
-    let report = write_one(&mut tx, source, scope, &mut fetched, version).await?;
-    tx.commit().await?;
-    Ok(report)
+    let batch = BTreeMap::from([(source.to_string(), scope.clone())]);
+    let fetched = fetch_many(pool, up, batch, &mut vec![version], 1).await?;
+    let mut results = write_chunk(pool, fetched).await?;
+    results.pop().map(|(_, r)| r).unwrap_or_else(|| Ok(Report { source: source.to_string(), ..Report::default() }))
 }
 
-/// Refreshes many source packages: fetched concurrently, written in one
-/// transaction (one commit for a whole bus batch), in name order so that two
-/// workers never deadlock.
+/// What a batch did, package by package: one package's refused write
+/// (a value PostgreSQL rejects, a stored row that does not decode) fails
+/// that package alone.
+pub type BatchResults = HashMap<String, Result<Report, RefreshError>>;
+
+/// Refreshes many source packages: fetched concurrently, written in a few
+/// transactions side by side, each package inside its own savepoint. Every
+/// transaction takes its rows in name order, so two workers never deadlock
+/// on tab rows; a transaction that still loses a race (40001, 40P01) is
+/// written again. Errs only when the database is unreachable.
 pub async fn refresh_batch(
     pool: &PgPool,
     up: &Upstream,
     scopes: BTreeMap<String, Scope>,
     concurrency: usize,
-) -> Result<HashMap<String, Report>, RefreshError> {
+) -> Result<BatchResults, RefreshError> {
     if scopes.is_empty() {
         return Ok(HashMap::new());
     }
     // One version per package, all taken before any fetch starts.
-    let versions: Vec<i64> = sqlx::query_scalar("SELECT nextval('refresh_version') FROM generate_series(1, $1)")
-        .bind(scopes.len() as i64)
-        .fetch_all(pool)
-        .await?;
-    let jobs: Vec<(String, Scope, i64)> =
-        scopes.into_iter().zip(versions).map(|((s, scope), v)| (s, scope, v)).collect();
-    let mut fetched: Vec<(String, Scope, i64, Fetched)> = futures::stream::iter(jobs)
-        .map(|(source, scope, version)| async move {
-            let f = fetch::fetch(up, &source, &scope).await;
-            (source, scope, version, f)
-        })
-        .buffer_unordered(concurrency.max(1))
-        .collect()
-        .await;
-    // A few transactions side by side, each taking its rows in name order:
-    // every transaction locks in the same global order, so none can deadlock.
-    fetched.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut versions: Vec<i64> =
+        sqlx::query_scalar("SELECT nextval('refresh_version') FROM generate_series(1, $1)")
+            .bind(scopes.len() as i64)
+            .fetch_all(pool)
+            .await?;
+    let mut fetched = fetch_many(pool, up, scopes, &mut versions, concurrency).await?;
+    fetched.sort_by(|a, b| a.source.cmp(&b.source));
     let chunk = fetched.len().div_ceil(WRITERS).max(1);
-    let mut chunks: Vec<Vec<(String, Scope, i64, Fetched)>> = Vec::new();
+    let mut chunks: Vec<Vec<Job>> = Vec::new();
     let mut rest = fetched.into_iter().peekable();
     while rest.peek().is_some() {
         chunks.push(rest.by_ref().take(chunk).collect());
     }
-    let written = futures::future::join_all(chunks.into_iter().map(|jobs| async move {
-        let mut tx = pool.begin().await?;
-        let mut reports = Vec::with_capacity(jobs.len());
-        for (source, scope, version, mut f) in jobs {
-            let report = write_one(&mut tx, &source, &scope, &mut f, version).await?;
-            reports.push((source, report));
-        }
-        tx.commit().await?;
-        Ok::<_, RefreshError>(reports)
-    }))
-    .await;
-    let mut reports = HashMap::new();
+    let written = futures::future::join_all(chunks.into_iter().map(|jobs| write_chunk(pool, jobs))).await;
+    let mut results = HashMap::new();
     for chunk in written {
-        reports.extend(chunk?);
+        results.extend(chunk?);
     }
-    Ok(reports)
+    Ok(results)
 }
 
 /// Transactions a batch is written in, side by side.
 const WRITERS: usize = 8;
+
+/// Attempts at a chunk that keeps losing races before its packages fail.
+const WRITE_ATTEMPTS: u32 = 5;
+
+/// One package's fetched data, waiting to be written.
+struct Job {
+    source: String,
+    scope: Scope,
+    version: i64,
+    fetched: Fetched,
+}
+
+/// Fetches every package of a batch (with the branches each has rows for),
+/// and writes Bodhi's release list, once, in its own transaction.
+async fn fetch_many(
+    pool: &PgPool,
+    up: &Upstream,
+    scopes: BTreeMap<String, Scope>,
+    versions: &mut Vec<i64>,
+    concurrency: usize,
+) -> Result<Vec<Job>, RefreshError> {
+    let sources: Vec<String> = scopes.keys().cloned().collect();
+    let known = db::tabs::known_branches(pool, &sources).await?;
+    let none = BTreeSet::new();
+    let jobs: Vec<(String, Scope, i64)> =
+        scopes.into_iter().zip(versions.drain(..)).map(|((s, scope), v)| (s, scope, v)).collect();
+    let fetched: Vec<Job> = futures::stream::iter(jobs)
+        .map(|(source, scope, version)| {
+            let known = known.get(&source).unwrap_or(&none);
+            async move {
+                let fetched = fetch::fetch(up, &source, &scope, known, up.refresh_deadline).await;
+                Job { source, scope, version, fetched }
+            }
+        })
+        .buffer_unordered(concurrency.max(1))
+        .collect()
+        .await;
+    if let Some(releases) = fetched.iter().find_map(|j| j.fetched.releases()) {
+        match db::releases::replace(pool, &write::release_rows(releases)).await {
+            Err(e) if e.is_unavailable() => return Err(e.into()),
+            Err(e) => tracing::error!(error = %e, "release list not written; the old one stays"),
+            Ok(()) => {}
+        }
+    }
+    Ok(fetched)
+}
+
+/// Writes a chunk in one transaction, a savepoint per package; the whole
+/// chunk is written again when the transaction loses a race.
+async fn write_chunk(
+    pool: &PgPool,
+    mut jobs: Vec<Job>,
+) -> Result<Vec<(String, Result<Report, RefreshError>)>, RefreshError> {
+    let mut attempt = 1;
+    loop {
+        match write_chunk_once(pool, &mut jobs).await {
+            Ok(results) => return Ok(results),
+            Err(e) if e.is_unavailable() => return Err(e),
+            Err(e) if e.is_transient() && attempt < WRITE_ATTEMPTS => {
+                tracing::info!(error = %e, attempt, "write lost a race; writing again");
+                tokio::time::sleep(std::time::Duration::from_millis(20 * u64::from(attempt))).await;
+                attempt += 1;
+            }
+            // Still losing, or refused outside any package: every package of it fails.
+            Err(e) => {
+                let (reason, transient) = (e.to_string(), e.is_transient());
+                let failed = |j: &Job| (j.source.clone(), Err(DbError::Chunk { reason: reason.clone(), transient }.into()));
+                return Ok(jobs.iter().map(failed).collect());
+            }
+        }
+    }
+}
+
+async fn write_chunk_once(
+    pool: &PgPool,
+    jobs: &mut [Job],
+) -> Result<Vec<(String, Result<Report, RefreshError>)>, RefreshError> {
+    let mut tx = pool.begin().await?;
+    let mut results = Vec::with_capacity(jobs.len());
+    for job in jobs.iter_mut() {
+        // Written from a copy: a retried chunk writes the same data again.
+        let mut fetched = job.fetched.clone();
+        let mut savepoint = (&mut *tx).begin().await?;
+        match write_one(&mut savepoint, &job.source, &job.scope, &mut fetched, job.version).await {
+            Ok(report) => {
+                savepoint.commit().await?;
+                results.push((job.source.clone(), Ok(report)));
+            }
+            Err(e) if e.is_transient() => return Err(e),
+            Err(e) => {
+                savepoint.rollback().await?;
+                tracing::error!(package.name = %job.source, error = %e, sqlstate = ?sqlstate(&e), "package not written; the rest of the batch goes on");
+                metrics::counter!("refresh_refused_total").increment(1);
+                results.push((job.source.clone(), Err(e)));
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
+fn sqlstate(e: &RefreshError) -> Option<String> {
+    match e {
+        RefreshError::Db(e) => e.sqlstate(),
+    }
+}
 
 async fn write_one(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,

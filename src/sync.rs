@@ -113,7 +113,11 @@ pub async fn run(pool: &PgPool, upstream: &Upstream, plan: &SyncPlan) -> Result<
                 let why: Vec<String> = report.failures.iter().map(|f| f.to_string()).collect();
                 summary.failed.push((name, why.join("; ")));
             }
-            Err(RefreshError::Db(e)) => return Err(SyncError::Db(e)),
+            // The database is gone: nothing more can be written; a rerun resumes.
+            Err(e) if e.is_unavailable() => return Err(SyncError::Refresh(e)),
+            // This package's data was refused (or its write kept losing races):
+            // reported with the others, and the sync goes on.
+            Err(e) => summary.failed.push((name, e.to_string())),
         }
         progress.tick(failures.load(Ordering::Relaxed));
     }

@@ -9,7 +9,7 @@ pub mod koji;
 pub mod mdapi;
 mod time;
 
-pub use http::{HttpConfig, HttpError};
+pub use http::HttpConfig;
 
 use std::fmt;
 
@@ -24,6 +24,8 @@ pub enum Service {
 }
 
 impl Service {
+    pub const ALL: [Service; 5] = [Service::Koji, Service::Bodhi, Service::Bugzilla, Service::Mdapi, Service::DistGit];
+
     pub fn name(self) -> &'static str {
         match self {
             Service::Koji => "koji",
@@ -50,16 +52,28 @@ pub struct UpstreamError {
     pub reason: Reason,
 }
 
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Reason {
-    #[error("not found")]
-    NotFound,
+    /// The service says it has no such thing (a 404, a 400 for an unknown
+    /// name, nil, an empty list where there is always one). Never read as
+    /// "gone": stored data stays (see `refresh::write`).
+    #[error("absent: {0}")]
+    Absent(String),
     #[error("HTTP status {0}")]
     Status(u16),
     #[error("request failed: {0}")]
     Transport(String),
     #[error("unexpected response: {0}")]
     Parse(String),
+    /// The body grew past the size cap (after decompression).
+    #[error("response body over {0} bytes")]
+    TooLarge(u64),
+    /// Too many failures in a row: the service is given a rest before the next probe.
+    #[error("circuit open after repeated failures")]
+    CircuitOpen,
+    /// The refresh ran out of its overall time.
+    #[error("refresh deadline passed")]
+    Deadline,
 }
 
 impl UpstreamError {
@@ -67,8 +81,18 @@ impl UpstreamError {
         UpstreamError { service, call: call.into(), reason }
     }
 
-    pub fn is_not_found(&self) -> bool {
-        matches!(self.reason, Reason::NotFound)
+    pub fn is_absent(&self) -> bool {
+        matches!(self.reason, Reason::Absent(_))
+    }
+
+    /// Worth trying again later: the service may answer differently. A body
+    /// that cannot be parsed, is too large, or a plain 4xx will not change.
+    pub fn is_transient(&self) -> bool {
+        match &self.reason {
+            Reason::Absent(_) | Reason::Transport(_) | Reason::CircuitOpen | Reason::Deadline => true,
+            Reason::Status(s) => *s == 429 || *s >= 500,
+            Reason::Parse(_) | Reason::TooLarge(_) => false,
+        }
     }
 }
 
@@ -83,6 +107,14 @@ impl From<serde_json::Error> for ParseError {
     }
 }
 
+/// Parses a JSON answer with every string made storable (an escaped
+/// `\u0000` becomes a NUL only once parsed, so the raw text cannot be cleaned).
+pub fn parse_json<T: serde::de::DeserializeOwned>(body: &str) -> Result<T, ParseError> {
+    let mut value: serde_json::Value = serde_json::from_str(body)?;
+    crate::model::storable::clean_json(&mut value);
+    Ok(serde_json::from_value(value)?)
+}
+
 /// Base URLs of the services; the defaults are Fedora production.
 #[derive(Debug, Clone)]
 pub struct UpstreamConfig {
@@ -92,6 +124,9 @@ pub struct UpstreamConfig {
     pub mdapi_url: String,
     pub distgit_url: String,
     pub http: HttpConfig,
+    pub spec_limits: distgit::SpecLimits,
+    /// The longest one refresh may wait on upstream, all calls together.
+    pub refresh_deadline: std::time::Duration,
 }
 
 impl UpstreamConfig {
@@ -105,6 +140,8 @@ impl UpstreamConfig {
             mdapi_url: format!("{base}/mdapi"),
             distgit_url: format!("{base}/distgit"),
             http: HttpConfig::default(),
+            spec_limits: distgit::SpecLimits::default(),
+            refresh_deadline: std::time::Duration::from_secs(120),
         }
     }
 }
@@ -112,22 +149,34 @@ impl UpstreamConfig {
 /// One client per service, sharing one HTTP connection pool.
 #[derive(Clone)]
 pub struct Upstream {
+    config: UpstreamConfig,
     pub koji: koji::Koji,
     pub bodhi: bodhi::Bodhi,
     pub bugzilla: bugzilla::Bugzilla,
     pub mdapi: mdapi::Mdapi,
     pub distgit: distgit::DistGit,
+    pub refresh_deadline: std::time::Duration,
 }
 
 impl Upstream {
     pub fn new(config: &UpstreamConfig) -> Result<Self, UpstreamError> {
         let http = http::Http::new(&config.http)?;
         Ok(Upstream {
+            config: config.clone(),
             koji: koji::Koji::new(http.clone(), &config.koji_url),
             bodhi: bodhi::Bodhi::new(http.clone(), &config.bodhi_url),
             bugzilla: bugzilla::Bugzilla::new(http.clone(), &config.bugzilla_url),
             mdapi: mdapi::Mdapi::new(http.clone(), &config.mdapi_url),
-            distgit: distgit::DistGit::new(http, &config.distgit_url),
+            distgit: distgit::DistGit::new(http, &config.distgit_url, config.spec_limits),
+            refresh_deadline: config.refresh_deadline,
         })
+    }
+
+    /// The same services, at most `per_second` requests to each (its own
+    /// connections and limits; for the sweep, which must not crowd out events).
+    pub fn throttled(&self, per_second: std::num::NonZeroU32) -> Upstream {
+        let mut config = self.config.clone();
+        config.http.rate_per_service = Some(per_second);
+        Upstream::new(&config).unwrap_or_else(|_| self.clone())
     }
 }

@@ -1,21 +1,22 @@
 //! The AMQP side: queues and bindings, the consume loop with reconnection,
 //! batching what is already queued, and settling each batch (retry queues
 //! with growing delays, a dead-letter queue, acknowledgement after commit).
-use std::time::Duration;
+use std::collections::{HashSet, VecDeque};
+use std::time::{Duration, Instant};
 
 use futures::{FutureExt, StreamExt};
-use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions, QueueBindOptions,
-    QueueDeclareOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
+    ConfirmSelectOptions, QueueBindOptions, QueueDeclareOptions,
 };
+use lapin::Confirmation;
 use lapin::types::{AMQPValue, FieldTable, ShortString};
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use super::apply::{self, Settle, Settled};
-use super::message::{RETRIES_HEADER, TOPIC_HEADER};
+use super::apply::{self, Copy, CopyTo, Routed, Settle};
+use super::message::{ERROR_HEADER, RETRIES_HEADER, TOPIC_HEADER};
 use super::status::{Outcome, WorkerStatus};
 use super::topics::BINDINGS;
 use super::{BusConfig, BusError};
@@ -74,46 +75,51 @@ async fn session(
     status.set_connected(true);
     tracing::info!(queue = %config.queue, "consuming from the bus");
 
+    let mut inbox = Inbox::default();
     loop {
-        let first = tokio::select! {
-            _ = stop.cancelled() => break,
-            next = consumer.next() => next,
-        };
-        let Some(first) = first else {
-            if stop.is_cancelled() {
-                break;
+        if inbox.is_empty() {
+            let first = tokio::select! {
+                _ = stop.cancelled() => break,
+                next = consumer.next() => next,
+            };
+            match first {
+                Some(delivery) => inbox.push(Routed::new(config, delivery?)),
+                None if stop.is_cancelled() => break,
+                None => return Err(BusError::Closed),
             }
-            return Err(BusError::Closed);
-        };
-        let mut batch = vec![first?];
+        }
         // Coalesce what is already queued, and only that: take what has
         // arrived, then, if the broker says more is ready (a burst), what it
         // is still handing over. An idle queue adds no wait at all.
-        while batch.len() < config.batch_max {
-            match consumer.next().now_or_never() {
-                Some(Some(Ok(delivery))) => batch.push(delivery),
-                _ => break,
-            }
+        while let Some(Some(Ok(delivery))) = consumer.next().now_or_never() {
+            inbox.push(Routed::new(config, delivery));
         }
-        if batch.len() > 1 && batch.len() < config.batch_max {
+        if inbox.len() > 1 && inbox.len() < config.batch_max {
             let ready = ready_count(&channel, config).await.unwrap_or(0) as usize;
-            let want = (batch.len() + ready).min(config.batch_max);
+            let want = (inbox.len() + ready).min(config.batch_max);
             let deadline = tokio::time::Instant::now() + Duration::from_millis(200);
-            while batch.len() < want {
+            while inbox.len() < want {
                 match tokio::time::timeout_at(deadline, consumer.next()).await {
-                    Ok(Some(Ok(delivery))) => batch.push(delivery),
+                    Ok(Some(Ok(delivery))) => inbox.push(Routed::new(config, delivery)),
                     _ => break,
                 }
             }
         }
-        let started = std::time::Instant::now();
-        let settled = apply_with_db_retry(pool, upstream, config, status, &batch, stop).await?;
-        let Some(settled) = settled else { break };
-        settle(&publisher, config, status, settled).await?;
-        // Every message of the batch is settled: acknowledge them all at once.
-        if let Some(last) = batch.last() {
-            channel.basic_ack(last.delivery_tag, BasicAckOptions { multiple: true }).await?;
+        for stale in inbox.stale(config.hold) {
+            // Unprocessed for too long: back to the queue before the broker's
+            // consumer timeout would close the channel and redeliver everything.
+            let requeue = BasicNackOptions { multiple: false, requeue: true };
+            channel.basic_nack(stale.delivery.delivery_tag, requeue).await?;
+            status.count(&stale.topic, Outcome::Returned);
         }
+        let batch = inbox.take_batch(config);
+        if batch.is_empty() {
+            continue;
+        }
+        let started = std::time::Instant::now();
+        let settles = apply_with_db_retry(pool, upstream, config, status, &batch, stop).await?;
+        let Some(settles) = settles else { break };
+        settle(&channel, &publisher, config, status, &batch, settles).await?;
         tracing::debug!(batch.size = batch.len(), duration_ms = started.elapsed().as_millis() as u64, "batch settled");
         if let Ok(ready) = ready_count(&channel, config).await {
             metrics::gauge!("bus_queue_ready_messages").set(f64::from(ready));
@@ -125,6 +131,54 @@ async fn session(
     Ok(())
 }
 
+/// Deliveries received and not yet processed, oldest first.
+#[derive(Default)]
+struct Inbox(VecDeque<(Instant, Routed)>);
+
+impl Inbox {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    fn push(&mut self, routed: Routed) {
+        self.0.push_back((Instant::now(), routed));
+    }
+
+    /// Deliveries held longer than `hold`.
+    fn stale(&mut self, hold: Duration) -> Vec<Routed> {
+        let mut out = Vec::new();
+        while self.0.front().is_some_and(|(at, _)| at.elapsed() > hold) {
+            if let Some((_, r)) = self.0.pop_front() {
+                out.push(r);
+            }
+        }
+        out
+    }
+
+    /// The next batch: at most `batch_max` messages naming at most
+    /// `batch_packages` packages together (one message always fits), so
+    /// one batch's work stays bounded however big the burst.
+    fn take_batch(&mut self, config: &BusConfig) -> Vec<Routed> {
+        let mut names: HashSet<String> = HashSet::new();
+        let mut batch = Vec::new();
+        while let Some((_, next)) = self.0.front() {
+            let new: Vec<&str> = next.names(config).filter(|n| !names.contains(*n)).collect();
+            if !batch.is_empty() && (batch.len() >= config.batch_max || names.len() + new.len() > config.batch_packages) {
+                break;
+            }
+            names.extend(new.into_iter().map(String::from));
+            if let Some((_, r)) = self.0.pop_front() {
+                batch.push(r);
+            }
+        }
+        batch
+    }
+}
+
 /// Messages ready in the queue, not yet handed to any consumer.
 async fn ready_count(channel: &Channel, config: &BusConfig) -> Result<u32, BusError> {
     let passive = QueueDeclareOptions { passive: true, ..QueueDeclareOptions::default() };
@@ -132,18 +186,18 @@ async fn ready_count(channel: &Channel, config: &BusConfig) -> Result<u32, BusEr
 }
 
 /// While the database is down, hold the batch (unacknowledged) and wait for it.
-async fn apply_with_db_retry<'a>(
+async fn apply_with_db_retry(
     pool: &PgPool,
     upstream: &Upstream,
     config: &BusConfig,
     status: &WorkerStatus,
-    batch: &'a [Delivery],
+    batch: &[Routed],
     stop: &CancellationToken,
-) -> Result<Option<Vec<Settled<'a>>>, BusError> {
+) -> Result<Option<Vec<Settle>>, BusError> {
     let mut wait = Duration::from_millis(250);
     loop {
         match apply::process(pool, upstream, config, status, batch).await {
-            Ok(settled) => return Ok(Some(settled)),
+            Ok(settles) => return Ok(Some(settles)),
             Err(e) => {
                 tracing::warn!(error = %e, retry.in_ms = wait.as_millis() as u64, "database unavailable; holding messages");
                 tokio::select! {
@@ -156,47 +210,92 @@ async fn apply_with_db_retry<'a>(
     }
 }
 
-/// Publishes the messages to retry or park; each publish is confirmed by the
-/// broker before the batch is acknowledged.
+/// Publishes each message's copies (retries, dead letters, fan-out parts)
+/// and waits for the broker to confirm each; only then is the original
+/// acknowledged. A copy refused, returned unroutable (a deleted queue) or
+/// unconfirmed leaves its original unacknowledged: it is handed back and
+/// delivered again, and the queues are declared again.
 async fn settle(
+    channel: &Channel,
     publisher: &Channel,
     config: &BusConfig,
     status: &WorkerStatus,
-    settled: Vec<Settled<'_>>,
+    batch: &[Routed],
+    settles: Vec<Settle>,
 ) -> Result<(), BusError> {
-    for s in settled {
-        let (queue, reason, retries, outcome) = match s.settle {
-            Settle::Done(_) => continue,
-            Settle::Retry { reason } if (s.message.retries as usize) < config.retry_delays.len() => {
-                (config.retry_queue(s.message.retries as usize), reason, s.message.retries + 1, Outcome::Retried)
+    let mut kept = Vec::with_capacity(batch.len());
+    for (r, s) in batch.iter().zip(settles) {
+        let mut ok = true;
+        for copy in &s.copies {
+            if let Err(why) = publish_copy(publisher, config, r, copy).await? {
+                tracing::error!(topic = %r.message.topic, message.id = %r.message.id, %why, "copy not confirmed; the message will be delivered again");
+                ok = false;
+                break;
             }
-            Settle::Retry { reason } => (
-                config.dead_queue(),
-                format!("gave up after {} retries: {reason}", s.message.retries),
-                s.message.retries,
-                Outcome::DeadLettered,
-            ),
-            Settle::DeadLetter { reason } => (config.dead_queue(), reason, s.message.retries, Outcome::DeadLettered),
-        };
-        tracing::warn!(topic = %s.message.topic, message.id = %s.message.id, to = %queue, %reason, "message not applied");
-        let mut headers = s.delivery.properties.headers().clone().unwrap_or_default();
-        headers.insert(TOPIC_HEADER.into(), AMQPValue::LongString(s.message.topic.clone().into()));
-        headers.insert(RETRIES_HEADER.into(), AMQPValue::LongUInt(retries));
-        headers.insert("fedora_packages_error".into(), AMQPValue::LongString(reason.into()));
-        let properties = s.delivery.properties.clone().with_headers(headers).with_delivery_mode(2);
-        publisher
-            .basic_publish(
-                "".into(),
-                queue.as_str().into(),
-                BasicPublishOptions::default(),
-                &s.delivery.data,
-                properties,
-            )
-            .await?
-            .await?;
-        status.count(&s.message.topic, outcome);
+            tracing::warn!(topic = %r.message.topic, message.id = %r.message.id, to = ?copy.to, reason = %copy.reason, "message not applied here");
+        }
+        if ok && !s.copies.is_empty() {
+            status.count(&r.topic, s.outcome);
+        }
+        kept.push(ok);
     }
-    Ok(())
+    let Some(last) = batch.last() else { return Ok(()) };
+    if kept.iter().all(|ok| *ok) {
+        channel.basic_ack(last.delivery.delivery_tag, BasicAckOptions { multiple: true }).await?;
+        return Ok(());
+    }
+    for (r, ok) in batch.iter().zip(kept) {
+        let tag = r.delivery.delivery_tag;
+        match ok {
+            true => channel.basic_ack(tag, BasicAckOptions { multiple: false }).await?,
+            false => channel.basic_nack(tag, BasicNackOptions { multiple: false, requeue: true }).await?,
+        }
+    }
+    declare(channel, config).await
+}
+
+/// Publishes one copy, mandatory and confirmed: `Ok(Err(why))` when the
+/// broker refused it or could not route it.
+async fn publish_copy(
+    publisher: &Channel,
+    config: &BusConfig,
+    r: &Routed,
+    copy: &Copy,
+) -> Result<Result<(), String>, BusError> {
+    let queue = match copy.to {
+        CopyTo::Main => config.queue.clone(),
+        CopyTo::Retry(n) => config.retry_queue(n),
+        CopyTo::Dead => config.dead_queue(),
+    };
+    let mut headers = r.delivery.properties.headers().clone().unwrap_or_default();
+    headers.insert(TOPIC_HEADER.into(), AMQPValue::LongString(r.message.topic.clone().into()));
+    headers.insert(RETRIES_HEADER.into(), AMQPValue::LongUInt(copy.retries));
+    headers.insert(ERROR_HEADER.into(), AMQPValue::LongString(copy.reason.clone().into()));
+    let properties = r
+        .delivery
+        .properties
+        .clone()
+        .with_headers(headers)
+        .with_delivery_mode(2)
+        .with_message_id(copy.message_id.clone().into());
+    let narrowed;
+    let body: &[u8] = match &copy.body {
+        Some(value) => {
+            narrowed = serde_json::to_vec(value).unwrap_or_default();
+            &narrowed
+        }
+        None => &r.delivery.data,
+    };
+    let options = BasicPublishOptions { mandatory: true, ..BasicPublishOptions::default() };
+    let confirmation = publisher.basic_publish("".into(), queue.as_str().into(), options, body, properties).await?.await?;
+    Ok(match confirmation {
+        Confirmation::Ack(None) => Ok(()),
+        Confirmation::Ack(Some(returned)) | Confirmation::Nack(Some(returned)) => {
+            Err(format!("{queue}: returned ({} {})", returned.reply_code, returned.reply_text))
+        }
+        Confirmation::Nack(None) => Err(format!("{queue}: refused by the broker")),
+        Confirmation::NotRequested => Err(format!("{queue}: not confirmed")),
+    })
 }
 
 /// The durable queue bound to every handled topic under every prefix, one

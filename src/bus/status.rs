@@ -1,10 +1,7 @@
 //! What the worker reports about itself: connected or not, and messages by
 //! topic and outcome (for `/readyz` and `/metrics`).
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-
-use chrono::{DateTime, Utc};
+use std::sync::Arc;
 
 /// How a message ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -15,6 +12,10 @@ pub enum Outcome {
     Unknown,
     Retried,
     DeadLettered,
+    /// A fan-out, re-published as parts.
+    Split,
+    /// Held too long unprocessed: handed back to the queue.
+    Returned,
 }
 
 impl Outcome {
@@ -26,6 +27,8 @@ impl Outcome {
             Outcome::Unknown => "unknown_topic",
             Outcome::Retried => "retried",
             Outcome::DeadLettered => "dead_lettered",
+            Outcome::Split => "split",
+            Outcome::Returned => "returned",
         }
     }
 }
@@ -39,8 +42,6 @@ pub struct WorkerStatus {
 struct Inner {
     running: AtomicBool,
     connected: AtomicBool,
-    counts: Mutex<BTreeMap<(String, Outcome), u64>>,
-    last_message: Mutex<Option<DateTime<Utc>>>,
 }
 
 impl WorkerStatus {
@@ -64,20 +65,5 @@ impl WorkerStatus {
     pub fn count(&self, topic: &str, outcome: Outcome) {
         metrics::counter!("bus_messages_total", "topic" => topic.to_string(), "outcome" => outcome.label())
             .increment(1);
-        if let Ok(mut counts) = self.inner.counts.lock() {
-            *counts.entry((topic.to_string(), outcome)).or_default() += 1;
-        }
-        if let Ok(mut last) = self.inner.last_message.lock() {
-            *last = Some(Utc::now());
-        }
-    }
-
-    /// Messages so far, by (topic, outcome).
-    pub fn counts(&self) -> Vec<(String, Outcome, u64)> {
-        self.inner.counts.lock().map(|c| c.iter().map(|((t, o), n)| (t.clone(), *o, *n)).collect()).unwrap_or_default()
-    }
-
-    pub fn last_message(&self) -> Option<DateTime<Utc>> {
-        self.inner.last_message.lock().ok().and_then(|l| *l)
     }
 }

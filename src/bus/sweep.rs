@@ -1,37 +1,136 @@
-//! The reconciliation sweep: now and then, refresh the packages whose rows
-//! are oldest, a few at a time, so an event missed while everything was down
+//! The reconciliation sweep: every source package is refreshed again in
+//! turn, oldest sweep first, so an event missed while everything was down
 //! (or a reverse dependency that changed without an event) is caught.
+//! Workers claim sources (`db::sweep`), so several sweep different ones; a
+//! failure is recorded and the sweep goes on; the upstream services see at
+//! most `rate` requests per second each from it.
+use std::num::NonZeroU32;
 use std::time::Duration;
 
+use futures::StreamExt;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use crate::db;
 use crate::model::Tab;
-use crate::refresh;
+use crate::refresh::{self, Scope};
 use crate::upstream::Upstream;
 
-/// Runs until `stop` is cancelled.
-pub async fn run(pool: PgPool, upstream: Upstream, every: Duration, batch: i64, stop: CancellationToken) {
-    loop {
-        tokio::select! {
-            _ = stop.cancelled() => return,
-            _ = tokio::time::sleep(every) => {}
-        }
-        if let Err(e) = sweep_once(&pool, &upstream, batch).await {
-            tracing::warn!(error = %e, "sweep failed; trying again next time");
+/// Settings of the sweep.
+#[derive(Debug, Clone)]
+pub struct SweepConfig {
+    /// A source is swept again once its last sweep is this old (and the
+    /// first round starts this long after the worker).
+    pub every: Duration,
+    /// Sources claimed at a time.
+    pub batch: i64,
+    /// Requests per second to each upstream service.
+    pub rate: NonZeroU32,
+    /// Every this many sweeps of a source, its dependencies are refreshed
+    /// too (one mdapi call per capability: by far the dearest tab).
+    pub deep_every: u32,
+    /// How long a claim holds before another worker may take the source.
+    pub lease: Duration,
+}
+
+impl Default for SweepConfig {
+    fn default() -> Self {
+        SweepConfig {
+            every: Duration::from_secs(3600),
+            batch: 50,
+            rate: NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN),
+            deep_every: 8,
+            lease: Duration::from_secs(600),
         }
     }
 }
 
-/// Refreshes the `batch` source packages with the oldest rows (never-fetched first).
-pub async fn sweep_once(pool: &PgPool, upstream: &Upstream, batch: i64) -> Result<usize, refresh::RefreshError> {
-    let oldest = db::tabs::oldest_sources(pool, batch).await?;
-    for source in &oldest {
-        let report = refresh::refresh(pool, upstream, source, &Tab::ALL).await?;
-        tracing::info!(package.name = %source, rows.written = report.outcome.written, failures = report.failures.len(), "swept");
+/// What one round did.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Round {
+    pub swept: Vec<String>,
+    /// Sources whose refresh failed, with why (they were swept all the same).
+    pub failed: Vec<(String, String)>,
+}
+
+/// Runs until `stop` is cancelled: rounds back to back while sources are
+/// due, else waits for the next one to fall due.
+pub async fn run(pool: PgPool, upstream: Upstream, config: SweepConfig, stop: CancellationToken) {
+    let upstream = upstream.throttled(config.rate);
+    let mut wait = config.every;
+    let mut last_prune = tokio::time::Instant::now();
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return,
+            _ = tokio::time::sleep(wait) => {}
+        }
+        wait = match round(&pool, &upstream, &config).await {
+            Ok(r) if !r.swept.is_empty() => Duration::ZERO,
+            Ok(_) => until_next_due(&pool, &config).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "sweep round failed; trying again later");
+                config.every.min(Duration::from_secs(30))
+            }
+        };
+        if last_prune.elapsed() >= config.every {
+            last_prune = tokio::time::Instant::now();
+            prune(&pool).await;
+        }
     }
-    db::events::prune_seen(pool, chrono::Duration::days(7)).await?;
-    db::failures::prune(pool, chrono::Duration::days(30)).await?;
-    Ok(oldest.len())
+}
+
+/// Claims the sources most overdue and refreshes them; a failing source is
+/// recorded and the round goes on.
+pub async fn round(pool: &PgPool, upstream: &Upstream, config: &SweepConfig) -> Result<Round, db::DbError> {
+    db::sweep::enroll(pool).await?;
+    let due_before = chrono::Utc::now() - config.every;
+    let claims = db::sweep::claim(pool, config.batch, due_before, config.lease).await?;
+    let results: Vec<(String, Option<String>)> = futures::stream::iter(claims)
+        .map(|claim| async move {
+            let scope = scope(claim.sweeps, config.deep_every);
+            let error = match refresh::refresh_scope(pool, upstream, &claim.source, &scope).await {
+                Ok(report) if report.failures.is_empty() => None,
+                Ok(report) => Some(report.failures.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("; ")),
+                Err(e) => Some(e.to_string()),
+            };
+            tracing::info!(package.name = %claim.source, failed = error.is_some(), "swept");
+            (claim.source, error)
+        })
+        .buffer_unordered(4)
+        .collect()
+        .await;
+    let mut out = Round::default();
+    for (source, error) in results {
+        db::sweep::done(pool, &source, error.as_deref()).await?;
+        if let Some(why) = error {
+            out.failed.push((source.clone(), why));
+        }
+        out.swept.push(source);
+    }
+    Ok(out)
+}
+
+/// What a source's sweep covers: everything but the dependencies, which
+/// only every `deep_every`-th sweep refreshes (see the README's arithmetic).
+pub fn scope(sweeps: i64, deep_every: u32) -> Scope {
+    let deep = sweeps % i64::from(deep_every.max(1)) == 0;
+    let tabs: Vec<Tab> = Tab::ALL.into_iter().filter(|t| deep || *t != Tab::Dependencies).collect();
+    Scope::tabs(&tabs)
+}
+
+async fn until_next_due(pool: &PgPool, config: &SweepConfig) -> Duration {
+    match db::sweep::next_due(pool, config.every).await {
+        Ok(Some(at)) => (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_secs(1), config.every),
+        _ => config.every,
+    }
+}
+
+/// Old bookkeeping: applied message ids after a week, failures after a month.
+async fn prune(pool: &PgPool) {
+    if let Err(e) = db::events::prune_seen(pool, chrono::Duration::days(7)).await {
+        tracing::warn!(error = %e, "pruning bus_seen failed");
+    }
+    if let Err(e) = db::failures::prune(pool, chrono::Duration::days(30)).await {
+        tracing::warn!(error = %e, "pruning refresh_failures failed");
+    }
 }

@@ -2,8 +2,11 @@
 //! environment prefix) and body → the packages affected and their tabs.
 //! Routing goes by topic and body, never by the `fedora_messaging_schema`
 //! header, which publishers without the schema package fill generically.
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
+use crate::model::storable::valid_name;
 use crate::model::Tab;
 use crate::refresh::Scope;
 use crate::upstream::Service;
@@ -73,7 +76,42 @@ fn targets(names: Vec<String>, tabs: &[Tab], service: Service) -> Route {
 }
 
 /// Routes a message by its topic with the environment prefix removed.
+/// Names that cannot be package names (see `model::storable::valid_name`)
+/// are dropped; a message left with none cannot be routed.
 pub fn route(topic: &str, body: &Value, headers: &Value) -> Result<Route, Malformed> {
+    match route_named(topic, body, headers)? {
+        Route::Refresh(mut targets) => {
+            targets.retain(|t| valid_name(&t.package));
+            if targets.is_empty() {
+                return Err(Malformed { topic: topic.to_string(), reason: "no valid package name".into() });
+            }
+            Ok(Route::Refresh(targets))
+        }
+        other => Ok(other),
+    }
+}
+
+/// The same message about only `keep` of the packages it names, in its own
+/// shape (a fan-out cut into parts, or the failed part of one retried), or
+/// `None` when the topic names one package at most.
+pub fn narrow(topic: &str, body: &Value, keep: &BTreeSet<String>) -> Option<Value> {
+    let mut body = body.clone();
+    match topic {
+        "mdapi.repo.update" => {
+            body["packages"] = Value::from(keep.iter().cloned().collect::<Vec<_>>());
+            Some(body)
+        }
+        t if t.starts_with("bodhi.update.") => {
+            let at = ["/update/builds", "/comment/update/builds"].into_iter().find(|p| body.pointer(p).is_some())?;
+            let list = body.pointer_mut(at)?.as_array_mut()?;
+            list.retain(|b| b.get("nvr").and_then(Value::as_str).and_then(nvr_name).is_some_and(|n| keep.contains(&n)));
+            Some(body)
+        }
+        _ => None,
+    }
+}
+
+fn route_named(topic: &str, body: &Value, headers: &Value) -> Result<Route, Malformed> {
     let bad = |reason: &str| Malformed { topic: topic.to_string(), reason: reason.to_string() };
     let route = match topic {
         "buildsys.build.state.change" | "buildsys.tag" | "buildsys.untag" => {
@@ -365,6 +403,35 @@ mod tests {
         let names: Vec<_> = r.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(names, ["kernel", "inkscape"]);
         assert!(routed("mdapi.repo.update.fedmsg-real.json").len() > 20);
+    }
+
+    #[test]
+    fn fan_outs_narrow_to_some_packages() {
+        let (t, b, _) = fixture("mdapi.repo.update.fedmsg-real.json");
+        let keep: BTreeSet<String> = ["kernel".to_string()].into();
+        let narrowed = narrow(&t, &b, &keep).unwrap();
+        assert_eq!(narrowed["packages"], serde_json::json!(["kernel"]));
+        assert_eq!(narrowed["name"], b["name"]);
+        let (t, b, h) = fixture("bodhi.update.comment.json");
+        let keep: BTreeSet<String> = ["asciinema".to_string()].into();
+        let narrowed = narrow(&t, &b, &keep).unwrap();
+        match route(&t, &narrowed, &h).unwrap() {
+            Route::Refresh(targets) => assert_eq!(targets.len(), 1),
+            other => panic!("{other:?}"),
+        }
+        let (t, b, _) = fixture("koji.tag.json");
+        assert_eq!(narrow(&t, &b, &keep), None);
+    }
+
+    #[test]
+    fn names_that_cannot_be_packages_are_refused() {
+        let body = serde_json::json!({"packages": ["ok-name", "bad\nname", "x".repeat(300)]});
+        match route("mdapi.repo.update", &body, &Value::Null).unwrap() {
+            Route::Refresh(t) => assert_eq!(t.iter().map(|t| t.package.as_str()).collect::<Vec<_>>(), ["ok-name"]),
+            other => panic!("{other:?}"),
+        }
+        let body = serde_json::json!({"name": "a b", "version": "1", "release": "1"});
+        assert!(route("buildsys.tag", &body, &Value::Null).is_err());
     }
 
     #[test]

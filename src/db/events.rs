@@ -43,21 +43,24 @@ pub async fn record_many(pool: &PgPool, events: &[(EventRow, String)]) -> Result
         *n += 1;
         *n <= KEEP_PER_PACKAGE
     });
-    let col = |f: fn(&EventRow) -> String| kept.iter().map(|(e, _)| f(e)).collect::<Vec<_>>();
+    let col = |f: fn(&EventRow) -> &str| kept.iter().map(|(e, _)| bounded(f(e))).collect::<Vec<_>>();
     let ats: Vec<DateTime<Utc>> = kept.iter().map(|(e, _)| e.at).collect();
-    let agents: Vec<Option<String>> = kept.iter().map(|(e, _)| e.agent.clone()).collect();
-    let ids: Vec<String> = kept.iter().map(|(_, id)| id.clone()).collect();
+    let agents: Vec<Option<String>> = kept.iter().map(|(e, _)| e.agent.as_deref().map(bounded)).collect();
+    let ids: Vec<String> = kept.iter().map(|(_, id)| bounded(id)).collect();
     let packages: Vec<String> = per_package.keys().map(|p| p.to_string()).collect();
     let mut tx = pool.begin().await?;
+    // Pruning locks other workers' rows of the same packages: one recorder
+    // at a time, so two workers never take them in opposite orders.
+    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(EVENTS_LOCK).execute(&mut *tx).await?;
     sqlx::query(
         "INSERT INTO package_events (package, at, topic, agent, summary, message_id)
          SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])",
     )
-    .bind(col(|e| e.package.clone()))
+    .bind(col(|e| &e.package))
     .bind(&ats)
-    .bind(col(|e| e.topic.clone()))
+    .bind(col(|e| &e.topic))
     .bind(&agents)
-    .bind(col(|e| e.summary.clone()))
+    .bind(col(|e| &e.summary))
     .bind(&ids)
     .execute(&mut *tx)
     .await?;
@@ -80,6 +83,17 @@ pub async fn record_many(pool: &PgPool, events: &[(EventRow, String)]) -> Result
     tx.commit().await?;
     Ok(())
 }
+
+/// The advisory lock key serializing event recording (any constant will do).
+const EVENTS_LOCK: i64 = 0x6670_6576_656e_7473;
+
+/// Bus text as stored: storable, and at most [`MAX_EVENT_TEXT`] characters.
+fn bounded(s: &str) -> String {
+    crate::model::storable::text(s).chars().take(MAX_EVENT_TEXT).collect()
+}
+
+/// Longest summary, topic or agent name kept from a bus message.
+pub const MAX_EVENT_TEXT: usize = 500;
 
 /// Which of these message ids were applied already.
 pub async fn seen(pool: &PgPool, ids: &[String]) -> Result<Vec<String>, DbError> {

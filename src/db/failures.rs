@@ -8,8 +8,8 @@ pub async fn record(tx: &mut Transaction<'_, Postgres>, package: &str, error: &U
     sqlx::query("INSERT INTO refresh_failures (package, service, call, reason) VALUES ($1, $2, $3, $4)")
         .bind(package)
         .bind(error.service.name())
-        .bind(&error.call)
-        .bind(error.reason.to_string())
+        .bind(crate::model::storable::text(&error.call))
+        .bind(crate::model::storable::text(&error.reason.to_string()))
         .execute(&mut **tx)
         .await?;
     Ok(())

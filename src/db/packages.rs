@@ -2,6 +2,7 @@
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::DbError;
+use crate::model::storable::text;
 
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct PackageRow {
@@ -22,6 +23,15 @@ pub async fn get(pool: &PgPool, name: &str) -> Result<Option<PackageRow>, DbErro
     .bind(name)
     .fetch_optional(pool)
     .await?)
+}
+
+/// Branches where a source package is retired (see `set_retired`).
+pub async fn retired_in(pool: &PgPool, source: &str) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT retired_in FROM packages WHERE name = $1")
+        .bind(source)
+        .fetch_optional(pool)
+        .await?
+        .unwrap_or_default())
 }
 
 /// Names of the binary packages built from a source package, itself excluded.
@@ -65,12 +75,12 @@ pub async fn upsert(tx: &mut Transaction<'_, Postgres>, row: &PackageRow, versio
     )
     .bind(&row.name)
     .bind(&row.source_name)
-    .bind(&row.summary)
-    .bind(&row.description)
-    .bind(&row.upstream_url)
-    .bind(&row.license)
+    .bind(text(&row.summary))
+    .bind(text(&row.description))
+    .bind(row.upstream_url.as_deref().map(text))
+    .bind(row.license.as_deref().map(text))
     .bind(version)
-    .bind(&row.version_label)
+    .bind(text(&row.version_label))
     .execute(&mut **tx)
     .await?;
     Ok(done.rows_affected() == 1)
@@ -85,7 +95,26 @@ pub async fn ensure(tx: &mut Transaction<'_, Postgres>, source: &str, license: O
          WHERE EXCLUDED.license IS NOT NULL AND EXCLUDED.license IS DISTINCT FROM packages.license",
     )
     .bind(source)
-    .bind(license)
+    .bind(license.map(text))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records the branches where the source package is retired (dist-git's
+/// `dead.package`, the package gone from the branch's repository).
+pub async fn set_retired(
+    tx: &mut Transaction<'_, Postgres>,
+    source: &str,
+    branches: &[String],
+    version: i64,
+) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE packages SET retired_in = $2 WHERE name = $1 AND retired_in IS DISTINCT FROM $2 AND version <= $3",
+    )
+    .bind(source)
+    .bind(branches)
+    .bind(version)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -16,20 +16,51 @@ pub struct StoredRow {
 }
 
 impl StoredRow {
+    /// The payload as its type. A row that does not decode is an error,
+    /// logged and counted, never replaced by an empty default.
     pub fn decode<T: DeserializeOwned>(self, what: &str) -> Result<T, DbError> {
-        serde_json::from_value(self.payload.0).map_err(|source| DbError::Payload { what: what.to_string(), source })
+        serde_json::from_value(self.payload.0).map_err(|source| {
+            tracing::error!(row = what, error = %source, "stored payload does not decode");
+            metrics::counter!("payload_decode_failures_total").increment(1);
+            DbError::Payload { what: what.to_string(), source }
+        })
     }
 }
 
-pub async fn get(pool: &PgPool, package: &str, tab: Tab, branch: &str) -> Result<Option<StoredRow>, DbError> {
+pub async fn get<'e>(
+    db: impl sqlx::PgExecutor<'e>,
+    package: &str,
+    tab: Tab,
+    branch: &str,
+) -> Result<Option<StoredRow>, DbError> {
     Ok(sqlx::query_as(
         "SELECT payload, fetched_at, version FROM tab_rows WHERE package = $1 AND tab = $2 AND branch = $3",
     )
     .bind(package)
     .bind(tab.slug())
     .bind(branch)
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?)
+}
+
+/// Per package, the release branches its per-release rows exist for: a
+/// refresh does not read mdapi's "no such package" there as "gone".
+pub async fn known_branches(
+    pool: &PgPool,
+    packages: &[String],
+) -> Result<std::collections::HashMap<String, std::collections::BTreeSet<String>>, DbError> {
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT DISTINCT package, branch FROM tab_rows
+         WHERE package = ANY($1) AND tab IN ('contents', 'changelog', 'dependencies') AND branch <> ''",
+    )
+    .bind(packages)
+    .fetch_all(pool)
+    .await?;
+    let mut out: std::collections::HashMap<String, std::collections::BTreeSet<String>> = Default::default();
+    for (package, branch) in rows {
+        out.entry(package).or_default().insert(branch);
+    }
+    Ok(out)
 }
 
 /// The branches a per-release tab has rows for.
@@ -103,11 +134,17 @@ async fn upsert<T: Serialize>(
             version = EXCLUDED.version, source_version = EXCLUDED.source_version
          {guard}"
     );
+    // The last check before SQL: no NUL reaches jsonb, whatever the source.
+    let mut payload = serde_json::to_value(row.payload).map_err(|source| DbError::Payload {
+        what: format!("{}/{} (serializing)", row.package, row.tab.slug()),
+        source,
+    })?;
+    crate::model::storable::clean_json(&mut payload);
     let done = sqlx::query(&sql)
         .bind(row.package)
         .bind(row.tab.slug())
         .bind(row.branch)
-        .bind(Json(row.payload))
+        .bind(Json(payload))
         .bind(row.fetched_at)
         .bind(version)
         .bind(row.source_version)

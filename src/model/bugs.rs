@@ -23,6 +23,14 @@ pub struct Bug {
     pub keywords: Vec<String>,
 }
 
+impl super::TabPayload for Bugs {
+    const TAB: super::Tab = super::Tab::Bugs;
+
+    fn is_empty(&self) -> bool {
+        self.bugs.is_empty()
+    }
+}
+
 impl Bugs {
     /// Bug counts per status, in Bugzilla's workflow order.
     pub fn by_status(&self) -> Vec<(String, usize)> {

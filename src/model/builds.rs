@@ -24,6 +24,14 @@ pub struct Build {
     pub source: Option<String>,
 }
 
+impl super::TabPayload for Builds {
+    const TAB: super::Tab = super::Tab::Builds;
+
+    fn is_empty(&self) -> bool {
+        self.builds.is_empty()
+    }
+}
+
 impl Build {
     /// Wall time from start to completion, when both are known.
     pub fn duration_secs(&self) -> Option<i64> {

@@ -10,6 +10,14 @@ pub struct Changelog {
     pub entries: Vec<ChangelogEntry>,
 }
 
+impl super::TabPayload for Changelog {
+    const TAB: super::Tab = super::Tab::Changelog;
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangelogEntry {
     /// `Name <email>`, as the packager wrote it.

@@ -6,6 +6,14 @@ pub struct Contents {
     pub packages: Vec<PackageFiles>,
 }
 
+impl super::TabPayload for Contents {
+    const TAB: super::Tab = super::Tab::Contents;
+
+    fn is_empty(&self) -> bool {
+        self.packages.iter().all(|p| p.files.is_empty())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PackageFiles {
     pub name: String,

@@ -7,6 +7,14 @@ pub struct Dependencies {
     pub packages: Vec<PackageDeps>,
 }
 
+impl super::TabPayload for Dependencies {
+    const TAB: super::Tab = super::Tab::Dependencies;
+
+    fn is_empty(&self) -> bool {
+        self.packages.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PackageDeps {
     pub name: String,

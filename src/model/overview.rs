@@ -17,6 +17,14 @@ pub struct Overview {
     pub maintainers: Option<Part<Maintainers>>,
 }
 
+impl super::TabPayload for Overview {
+    const TAB: super::Tab = super::Tab::Overview;
+
+    fn is_empty(&self) -> bool {
+        self == &Overview::default()
+    }
+}
+
 /// One service's share of a multi-service tab.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Part<T> {

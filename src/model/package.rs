@@ -12,6 +12,9 @@ pub struct PackageHeader {
     pub license: Option<String>,
     /// The binary packages built from this source (empty for a sub-package).
     pub sub_packages: Vec<String>,
+    /// Release branches where the source package is retired.
+    #[serde(default)]
+    pub retired_in: Vec<String>,
     /// Absolute base of canonical links, e.g. `https://packages.fedoraproject.org`.
     pub site_url: String,
 }

@@ -10,6 +10,17 @@ pub struct Sources {
     pub spec: Option<SpecFile>,
     /// The commit of the newest Koji build, from its `extra.source.original_url`.
     pub latest_build_commit: Option<SourceCommit>,
+    /// The default branch holds `dead.package` instead of a spec: the package is retired there.
+    #[serde(default)]
+    pub retired: bool,
+}
+
+impl super::TabPayload for Sources {
+    const TAB: super::Tab = super::Tab::Sources;
+
+    fn is_empty(&self) -> bool {
+        self.branches.is_empty() && self.spec.is_none() && !self.retired
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -21,6 +32,12 @@ pub struct SpecFile {
     pub license: Option<String>,
     pub sources: Vec<SpecEntry>,
     pub patches: Vec<SpecEntry>,
+    /// The file was longer than the size cap: `text` holds its beginning.
+    #[serde(default)]
+    pub truncated: bool,
+    /// Macro expansion hit its bound: some values are shown unexpanded.
+    #[serde(default)]
+    pub expansion_capped: bool,
 }
 
 /// A `SourceN:` or `PatchN:` line of a spec file.

@@ -1,3 +1,4 @@
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The tabs of a package page, in the order the tab bar shows them.
@@ -76,6 +77,15 @@ impl Tab {
             other => format!("/packages/{name}/{}", other.slug()),
         }
     }
+}
+
+/// A tab's stored payload, tied to its tab at compile time.
+pub trait TabPayload: Serialize + DeserializeOwned + Default + Clone + Send + Sync + 'static {
+    const TAB: Tab;
+
+    /// Nothing to show: the only state a "not found" answer may replace
+    /// (an absent answer never blanks real data).
+    fn is_empty(&self) -> bool;
 }
 
 #[cfg(test)]

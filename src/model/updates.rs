@@ -9,6 +9,14 @@ pub struct Updates {
     pub updates: Vec<Update>,
 }
 
+impl super::TabPayload for Updates {
+    const TAB: super::Tab = super::Tab::Updates;
+
+    fn is_empty(&self) -> bool {
+        self.updates.is_empty()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Update {
     pub alias: String,

@@ -111,10 +111,19 @@ fn PackageHeading(header: PackageHeader) -> impl IntoView {
             </div>
         }
     });
+    let retired = (!header.retired_in.is_empty()).then(|| {
+        view! {
+            <p class="retired" role="note">
+                <strong>{format!("Retired in {}.", header.retired_in.join(", "))}</strong>
+                " The package is no longer shipped there; the last data seen is shown."
+            </p>
+        }
+    });
     view! {
         <div class="package-heading">
             <h1>{header.name.clone()}</h1>
             <p class="summary">{header.summary.clone()}</p>
+            {retired}
             {source_link}
             {subs}
         </div>

@@ -7,10 +7,10 @@ use futures::future::{join_all, try_join_all};
 use super::snapshot::BranchSnapshot;
 use crate::model::{
     Bugs, Builds, Changelog, Contents, Dependencies, Dependency, Maintainers, PackageInfo, ReleaseVersions,
-    SourceCommit, Sources, SpecFile, Updates,
+    SourceCommit, Sources, Updates,
 };
 use crate::upstream::mdapi::{self, binary_name, Relation};
-use crate::upstream::{bodhi, bugzilla, distgit, koji, Upstream, UpstreamError};
+use crate::upstream::{bodhi, bugzilla, distgit, koji, Reason, Service, Upstream, UpstreamError};
 
 /// How many builds, updates and bugs a tab keeps (the newest).
 pub const BUILDS_LIMIT: i32 = 100;
@@ -49,9 +49,15 @@ pub fn infos(snapshots: &[BranchSnapshot], source: &str) -> Vec<(String, Package
     out
 }
 
+/// An answer saying the thing does not exist: an error that may replace
+/// only an empty row (see `write::settle`).
+fn absent(service: Service, call: String, why: &str) -> UpstreamError {
+    UpstreamError::new(service, call, Reason::Absent(why.to_string()))
+}
+
 pub async fn builds(up: &Upstream, source: &str) -> Result<Builds, UpstreamError> {
     let Some(id) = up.koji.package_id(source).await? else {
-        return Ok(Builds::default());
+        return Err(absent(Service::Koji, format!("getPackageID {source}"), "Koji has no such package"));
     };
     let raw = up.koji.list_builds(id, BUILDS_LIMIT).await?;
     Ok(Builds { package_id: Some(id), builds: koji::to_builds(&raw) })
@@ -71,35 +77,39 @@ pub async fn bugs(up: &Upstream, source: &str) -> Result<Bugs, UpstreamError> {
     Ok(Bugs { bugs: bugzilla::to_bugs(&list) })
 }
 
-/// The maintainers, or `None` when dist-git has no such project.
-pub async fn maintainers(up: &Upstream, source: &str) -> Result<Option<Maintainers>, UpstreamError> {
-    Ok(up.distgit.project(source).await?.map(|p| distgit::to_maintainers(&p)))
-}
-
-/// What dist-git says for the sources tab: branches and the default branch's spec.
-pub struct DistGitSources {
-    branches: Option<distgit::GitBranches>,
-    spec: Option<SpecFile>,
-}
-
-pub async fn distgit_sources(up: &Upstream, source: &str) -> Result<DistGitSources, UpstreamError> {
-    let branches = up.distgit.branches(source).await?;
-    let default = branches.as_ref().and_then(|b| b.default.clone()).unwrap_or_else(|| "rawhide".into());
-    let spec =
-        up.distgit.spec(source, &default).await?.map(|t| distgit::parse_spec(&t, &default, &format!("{source}.spec")));
-    Ok(DistGitSources { branches, spec })
-}
-
-/// The sources tab's row. The newest build's commit is added when the page
-/// is read (from the builds row), so a build event need not rewrite it.
-pub fn sources(source: &str, dg: DistGitSources) -> Sources {
-    Sources {
-        git_url: distgit::DistGit::web_url(source),
-        default_branch: dg.branches.as_ref().and_then(|b| b.default.clone()).or_else(|| Some("rawhide".into())),
-        branches: distgit::sort_branches(dg.branches.map(|b| b.branches).unwrap_or_default()),
-        spec: dg.spec,
-        latest_build_commit: None,
+/// The maintainers; `Absent` when dist-git has no such project.
+pub async fn maintainers(up: &Upstream, source: &str) -> Result<Maintainers, UpstreamError> {
+    match up.distgit.project(source).await? {
+        Some(p) => Ok(distgit::to_maintainers(&p)),
+        None => Err(absent(Service::DistGit, format!("rpms/{source}"), "no dist-git project")),
     }
+}
+
+/// The sources tab's row: dist-git branches and the default branch's spec,
+/// or its retirement (`dead.package` instead of a spec). The newest build's
+/// commit is added when the page is read (from the builds row), so a build
+/// event need not rewrite it.
+pub async fn sources(up: &Upstream, source: &str) -> Result<Sources, UpstreamError> {
+    let Some(branches) = up.distgit.branches(source).await? else {
+        return Err(absent(Service::DistGit, format!("rpms/{source}/git/branches"), "no dist-git project"));
+    };
+    let default = branches.default.clone().unwrap_or_else(|| "rawhide".into());
+    let file = format!("{source}.spec");
+    let (spec, retired) = match up.distgit.spec(source, &default).await? {
+        Some(text) => (Some(distgit::parse_spec(&text, &default, &file, up.distgit.spec_limits())), false),
+        None if up.distgit.retired(source, &default).await? => (None, true),
+        None => {
+            return Err(absent(Service::DistGit, format!("raw {default}/{file}"), "no spec file in the default branch"))
+        }
+    };
+    Ok(Sources {
+        git_url: distgit::DistGit::web_url(source),
+        default_branch: Some(default),
+        branches: distgit::sort_branches(branches.branches),
+        spec,
+        latest_build_commit: None,
+        retired,
+    })
 }
 
 /// The dist-git commit the newest build came from.
@@ -113,7 +123,12 @@ pub fn latest_build_commit(builds: &Builds) -> Option<SourceCommit> {
 /// Files of the given binaries in one branch.
 pub async fn contents(up: &Upstream, branch: &str, names: &[String]) -> Result<Contents, UpstreamError> {
     let files = try_join_all(names.iter().map(|n| up.mdapi.files(branch, n))).await?;
-    let packages = names.iter().zip(files).filter_map(|(name, f)| f.map(|f| mdapi::to_files(name, &f))).collect();
+    let mut packages = Vec::with_capacity(names.len());
+    for (name, f) in names.iter().zip(files) {
+        // mdapi has the package but not its files: an error, not "no files".
+        let f = f.ok_or_else(|| absent(Service::Mdapi, format!("files {branch}/{name}"), "no file list"))?;
+        packages.push(mdapi::to_files(name, &f));
+    }
     Ok(Contents { packages })
 }
 

@@ -1,26 +1,27 @@
 //! Fetching everything a refresh's scope needs, from every service at once.
 //! Nothing here writes; a failed call is kept as an error for its tabs.
-use std::collections::BTreeMap;
-
-use chrono::Utc;
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 use super::build;
-use super::snapshot::{self, BranchSnapshot};
+use super::snapshot::{self, BranchSnapshot, Snapshots};
 use super::Scope;
-use crate::model::{Contents, Dependencies, Overview, Part, Tab};
-use crate::upstream::{Service, Upstream, UpstreamError};
+use crate::model::{Contents, Dependencies, Tab};
+use crate::upstream::{Reason, Service, Upstream, UpstreamError};
 
-/// Everything fetched for one refresh; `None` where not asked for, `Err` where it failed.
-#[derive(Default)]
+/// A fetch result: `None` where not asked for, `Err` where it failed.
+pub type Slot<T> = Option<Result<T, UpstreamError>>;
+
+/// Everything fetched for one refresh.
+#[derive(Default, Clone)]
 pub struct Fetched {
-    pub(super) snapshots: Option<Result<Vec<BranchSnapshot>, UpstreamError>>,
-    pub(super) releases: Option<Result<Vec<crate::upstream::bodhi::BodhiRelease>, UpstreamError>>,
-    pub(super) builds: Option<Result<crate::model::Builds, UpstreamError>>,
-    pub(super) updates: Option<Result<crate::model::Updates, UpstreamError>>,
-    pub(super) bugs: Option<Result<crate::model::Bugs, UpstreamError>>,
-    /// `None` inside: dist-git has no such project.
-    pub(super) maintainers: Option<Result<Option<crate::model::Maintainers>, UpstreamError>>,
-    pub(super) sources: Option<Result<crate::model::Sources, UpstreamError>>,
+    pub(super) snapshots: Slot<Snapshots>,
+    pub(super) releases: Slot<Vec<crate::upstream::bodhi::BodhiRelease>>,
+    pub(super) builds: Slot<crate::model::Builds>,
+    pub(super) updates: Slot<crate::model::Updates>,
+    pub(super) bugs: Slot<crate::model::Bugs>,
+    pub(super) maintainers: Slot<crate::model::Maintainers>,
+    pub(super) sources: Slot<crate::model::Sources>,
     /// Per (package, branch): the per-release tabs.
     pub(super) per_branch: BTreeMap<(String, String), BranchRows>,
 }
@@ -28,20 +29,26 @@ pub struct Fetched {
 impl Fetched {
     /// Whether any service answered that the package exists.
     pub fn exists_upstream(&self) -> bool {
-        fn says<T>(slot: &Option<Result<T, UpstreamError>>, yes: impl Fn(&T) -> bool) -> bool {
+        fn says<T>(slot: &Slot<T>, yes: impl Fn(&T) -> bool) -> bool {
             matches!(slot, Some(Ok(v)) if yes(v))
         }
-        says(&self.snapshots, |s| !s.is_empty())
+        says(&self.snapshots, |s| !s.present.is_empty() || !s.retired.is_empty())
             || says(&self.builds, |b| b.package_id.is_some())
-            || says(&self.maintainers, |m| m.is_some())
+            || says(&self.maintainers, |_| true)
             || says(&self.sources, |s| !s.branches.is_empty())
+    }
+
+    /// Bodhi's release list, when it was fetched.
+    pub fn releases(&self) -> Option<&[crate::upstream::bodhi::BodhiRelease]> {
+        self.releases.as_ref()?.as_ref().ok().map(Vec::as_slice)
     }
 
     /// Counts each service's fetch for `/metrics` (tab_refreshes_total).
     fn count_outcomes(&self) {
-        fn count<T>(service: Service, slot: &Option<Result<T, UpstreamError>>) {
+        fn count<T>(service: Service, slot: &Slot<T>) {
             let outcome = match slot {
                 Some(Ok(_)) => "ok",
+                Some(Err(e)) if e.is_absent() => "absent",
                 Some(Err(_)) => "failed",
                 None => return,
             };
@@ -56,7 +63,7 @@ impl Fetched {
     }
 
     pub fn failures(&self) -> Vec<UpstreamError> {
-        fn err<T>(slot: &Option<Result<T, UpstreamError>>) -> Option<UpstreamError> {
+        fn err<T>(slot: &Slot<T>) -> Option<UpstreamError> {
             slot.as_ref().and_then(|r| r.as_ref().err()).cloned()
         }
         [
@@ -74,53 +81,99 @@ impl Fetched {
     }
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct BranchRows {
-    pub(super) contents: Option<Result<Contents, UpstreamError>>,
-    pub(super) changelog: Option<Result<Option<crate::model::Changelog>, UpstreamError>>,
-    pub(super) dependencies: Option<Result<Dependencies, UpstreamError>>,
+    pub(super) contents: Slot<Contents>,
+    pub(super) changelog: Slot<Option<crate::model::Changelog>>,
+    pub(super) dependencies: Slot<Dependencies>,
 }
 
-/// Fetches what `scope` covers of `source` and its sub-packages.
-pub async fn fetch(up: &Upstream, source: &str, scope: &Scope) -> Fetched {
-    let wants = |t: Tab| scope.wants(t);
-    let needs_mdapi = [Tab::Contents, Tab::Changelog, Tab::Dependencies].iter().any(|t| wants(*t))
-        || scope.wants_part(Service::Mdapi);
-    let needs_koji = wants(Tab::Builds) || scope.wants_part(Service::Koji);
-    let (snapshots, releases, builds, updates, bugs, maintainers, dist_git) = futures::join!(
-        optional(needs_mdapi, async {
-            let branches = snapshot::binary_branches(&up.mdapi.branches().await?);
-            snapshot::fetch_all(&up.mdapi, &branches, source).await
-        }),
-        optional(scope.wants_part(Service::Bodhi), up.bodhi.releases()),
-        optional(needs_koji, build::builds(up, source)),
-        optional(wants(Tab::Updates) || scope.wants_part(Service::Bodhi), build::updates(up, source)),
-        optional(wants(Tab::Bugs) || scope.wants_part(Service::Bugzilla), build::bugs(up, source)),
-        optional(scope.wants_part(Service::DistGit), build::maintainers(up, source)),
-        optional(wants(Tab::Sources), build::distgit_sources(up, source)),
-    );
-    let mut f = Fetched {
-        snapshots,
-        releases,
-        builds,
-        updates,
-        bugs,
-        maintainers,
-        sources: dist_git.map(|r| r.map(|dg| build::sources(source, dg))),
-        per_branch: BTreeMap::new(),
-    };
-    if let Some(Ok(snaps)) = &f.snapshots {
-        let tabs: Vec<Tab> = scope.tabs.iter().copied().collect();
-        f.per_branch = per_branch(up, source, snaps, &tabs).await;
+/// Which calls a scope needs.
+struct Wants {
+    mdapi: bool,
+    releases: bool,
+    koji: bool,
+    updates: bool,
+    bugs: bool,
+    maintainers: bool,
+    sources: bool,
+}
+
+impl Wants {
+    fn of(scope: &Scope) -> Self {
+        let tab = |t: Tab| scope.wants(t);
+        Wants {
+            mdapi: [Tab::Contents, Tab::Changelog, Tab::Dependencies].into_iter().any(tab)
+                || scope.wants_part(Service::Mdapi),
+            releases: scope.wants_part(Service::Bodhi),
+            koji: tab(Tab::Builds) || scope.wants_part(Service::Koji),
+            updates: tab(Tab::Updates) || scope.wants_part(Service::Bodhi),
+            bugs: tab(Tab::Bugs) || scope.wants_part(Service::Bugzilla),
+            maintainers: scope.wants_part(Service::DistGit),
+            sources: tab(Tab::Sources),
+        }
     }
+}
+
+/// Fetches what `scope` covers of `source` and its sub-packages, within
+/// `deadline`; past it, whatever was asked for fails with `Deadline` (and
+/// its stored rows stay). `known` are the branches stored rows exist for.
+pub async fn fetch(
+    up: &Upstream,
+    source: &str,
+    scope: &Scope,
+    known: &BTreeSet<String>,
+    deadline: Duration,
+) -> Fetched {
+    let f = match tokio::time::timeout(deadline, fetch_all(up, source, scope, known)).await {
+        Ok(f) => f,
+        Err(_) => {
+            tracing::warn!(package.name = %source, deadline_s = deadline.as_secs_f64(), "refresh deadline passed");
+            failed(source, scope, Reason::Deadline)
+        }
+    };
     f.count_outcomes();
     f
 }
 
-async fn optional<T>(
-    wanted: bool,
-    fut: impl std::future::Future<Output = Result<T, UpstreamError>>,
-) -> Option<Result<T, UpstreamError>> {
+/// Every asked-for slot failed for the same reason.
+fn failed(source: &str, scope: &Scope, reason: Reason) -> Fetched {
+    let w = Wants::of(scope);
+    fn slot<T>(wanted: bool, service: Service, source: &str, reason: &Reason) -> Slot<T> {
+        wanted.then(|| Err(UpstreamError::new(service, format!("refresh {source}"), reason.clone())))
+    }
+    Fetched {
+        snapshots: slot(w.mdapi, Service::Mdapi, source, &reason),
+        releases: slot(w.releases, Service::Bodhi, source, &reason),
+        builds: slot(w.koji, Service::Koji, source, &reason),
+        updates: slot(w.updates, Service::Bodhi, source, &reason),
+        bugs: slot(w.bugs, Service::Bugzilla, source, &reason),
+        maintainers: slot(w.maintainers, Service::DistGit, source, &reason),
+        sources: slot(w.sources, Service::DistGit, source, &reason),
+        per_branch: BTreeMap::new(),
+    }
+}
+
+async fn fetch_all(up: &Upstream, source: &str, scope: &Scope, known: &BTreeSet<String>) -> Fetched {
+    let w = Wants::of(scope);
+    let (snapshots, releases, builds, updates, bugs, maintainers, sources) = futures::join!(
+        optional(w.mdapi, snapshot::fetch_all(&up.mdapi, &up.distgit, source, known)),
+        optional(w.releases, up.bodhi.releases()),
+        optional(w.koji, build::builds(up, source)),
+        optional(w.updates, build::updates(up, source)),
+        optional(w.bugs, build::bugs(up, source)),
+        optional(w.maintainers, build::maintainers(up, source)),
+        optional(w.sources, build::sources(up, source)),
+    );
+    let mut f = Fetched { snapshots, releases, builds, updates, bugs, maintainers, sources, per_branch: BTreeMap::new() };
+    if let Some(Ok(snaps)) = &f.snapshots {
+        let tabs: Vec<Tab> = scope.tabs.iter().copied().collect();
+        f.per_branch = per_branch(up, source, &snaps.present, &tabs).await;
+    }
+    f
+}
+
+async fn optional<T>(wanted: bool, fut: impl std::future::Future<Output = Result<T, UpstreamError>>) -> Slot<T> {
     if wanted {
         Some(fut.await)
     } else {
@@ -180,35 +233,4 @@ async fn per_branch(
         }
     }
     out
-}
-
-/// The overview built from whatever parts were fetched; failed parts are `None`
-/// and get filled from the old row by the writer.
-pub fn overview_parts(f: &Fetched, source: &str, name: &str, version: i64) -> Overview {
-    let is_source = name == source;
-    let now = Utc::now();
-    let part = |v| Part { fetched_at: now, version, value: v };
-    let mut o = Overview::default();
-    if let Some(Ok(snaps)) = &f.snapshots {
-        let infos: Vec<_> =
-            build::infos(snaps, source).into_iter().filter(|(n, _)| n == name).map(|(_, i)| i).collect();
-        o.info = Some(part(infos));
-    }
-    if !is_source {
-        return o;
-    }
-    if let (Some(Ok(releases)), Some(Ok(updates))) = (&f.releases, &f.updates) {
-        o.releases = Some(Part { fetched_at: now, version, value: build::release_versions(releases, updates) });
-    }
-    if let Some(Ok(builds)) = &f.builds {
-        o.latest_build = Some(Part { fetched_at: now, version, value: crate::upstream::koji::latest(&builds.builds) });
-    }
-    if let Some(Ok(bugs)) = &f.bugs {
-        o.bugs =
-            Some(Part { fetched_at: now, version, value: crate::model::BugCounts { open: bugs.bugs.len() as u32 } });
-    }
-    if let Some(Ok(m)) = &f.maintainers {
-        o.maintainers = Some(Part { fetched_at: now, version, value: m.clone().unwrap_or_default() });
-    }
-    o
 }

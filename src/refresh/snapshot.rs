@@ -1,9 +1,24 @@
 //! What mdapi says about a source package in one release branch: the source
 //! RPM and each binary built from it.
+use std::collections::BTreeSet;
+
 use futures::future::try_join_all;
 
+use crate::model::storable::valid_name;
+use crate::upstream::distgit::DistGit;
 use crate::upstream::mdapi::{binary_name, Mdapi, MdapiPackage};
-use crate::upstream::UpstreamError;
+use crate::upstream::{Reason, Service, UpstreamError};
+
+/// The source package across mdapi's branches.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshots {
+    /// Release branches mdapi lists (a non-empty list).
+    pub listed: Vec<String>,
+    /// Branches that ship the package.
+    pub present: Vec<BranchSnapshot>,
+    /// Branches that shipped it and where dist-git now holds `dead.package`.
+    pub retired: Vec<String>,
+}
 
 /// One source package in one branch.
 #[derive(Debug, Clone)]
@@ -20,10 +35,31 @@ pub fn binary_branches(all: &[String]) -> Vec<String> {
     all.iter().filter(|b| !b.starts_with("src_") && *b != "koji").cloned().collect()
 }
 
-/// The source package in every branch that has it.
-pub async fn fetch_all(mdapi: &Mdapi, branches: &[String], source: &str) -> Result<Vec<BranchSnapshot>, UpstreamError> {
-    let snapshots = try_join_all(branches.iter().map(|b| fetch(mdapi, b, source))).await?;
-    Ok(snapshots.into_iter().flatten().collect())
+/// The source package in every branch mdapi lists. A branch where we hold
+/// data (`known`) but mdapi has no such package is not taken as "gone":
+/// either dist-git says the package is retired there, or the answer is an
+/// error and the stored data stays.
+pub async fn fetch_all(
+    mdapi: &Mdapi,
+    distgit: &DistGit,
+    source: &str,
+    known: &BTreeSet<String>,
+) -> Result<Snapshots, UpstreamError> {
+    let listed = binary_branches(&mdapi.branches().await?);
+    let found = try_join_all(listed.iter().map(|b| fetch(mdapi, b, source))).await?;
+    let mut out = Snapshots { listed: listed.clone(), ..Snapshots::default() };
+    for (branch, snapshot) in listed.iter().zip(found) {
+        match snapshot {
+            Some(s) => out.present.push(s),
+            None if !known.contains(branch) => {}
+            None if distgit.retired(source, branch).await? => out.retired.push(branch.clone()),
+            None => {
+                let why = format!("{source} is missing from {branch}, where it was; its data is kept");
+                return Err(UpstreamError::new(Service::Mdapi, format!("srcpkg {branch}/{source}"), Reason::Absent(why)));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The source package in one branch, or `None` when the branch lacks it.
@@ -42,6 +78,8 @@ pub async fn fetch(mdapi: &Mdapi, branch: &str, source: &str) -> Result<Option<B
     if let Some(p) = &srpm {
         candidates.extend(p.provides.iter().filter(|d| !d.name.contains('(')).map(|d| d.name.clone()));
     }
+    // Names come from upstream text: only plausible package names are looked up.
+    candidates.retain(|n| valid_name(n));
     candidates.sort();
     candidates.dedup();
     let found = try_join_all(candidates.iter().map(|name| mdapi.pkg(branch, name))).await?;

@@ -2,16 +2,19 @@
 //! the refresh version so an older result never replaces a newer one.
 use std::collections::BTreeSet;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::{Postgres, Transaction};
 
-use super::fetch::{overview_parts, Fetched};
+use super::fetch::{Fetched, Slot};
+use super::snapshot::Snapshots;
 use super::{build, RefreshError};
 use crate::db::{self, packages::PackageRow, releases::ReleaseRow, tabs::NewRow};
-use crate::model::{Overview, PackageInfo, Part, Tab};
+use crate::model::{
+    BugCounts, Bugs, Builds, Maintainers, Overview, PackageInfo, Part, Sources, Tab, TabPayload, Updates,
+};
 use crate::server::read::{choose_branch, order_branches};
-use crate::upstream::{bodhi, UpstreamError};
+use crate::upstream::{bodhi, koji, UpstreamError};
 
 /// Rows written, and rows left alone because a later refresh had written them.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +34,7 @@ impl Outcome {
 }
 
 /// Takes the value of a fetch that succeeded; records the failure of one that did not.
-fn take<T>(slot: &mut Option<Result<T, UpstreamError>>, failures: &mut Vec<UpstreamError>) -> Option<T> {
+fn take<T>(slot: &mut Slot<T>, failures: &mut Vec<UpstreamError>) -> Option<T> {
     match slot.take()? {
         Ok(v) => Some(v),
         Err(e) => {
@@ -39,6 +42,46 @@ fn take<T>(slot: &mut Option<Result<T, UpstreamError>>, failures: &mut Vec<Upstr
             None
         }
     }
+}
+
+/// Like [`take`], but an answer saying "no such thing" becomes the empty
+/// payload when that replaces nothing (no row, or an empty one); when a
+/// row with data is stored it is a failure and the row stays.
+async fn settle<T: TabPayload>(
+    tx: &mut Transaction<'_, Postgres>,
+    package: &str,
+    slot: &mut Slot<T>,
+    failures: &mut Vec<UpstreamError>,
+) -> Result<Option<T>, RefreshError> {
+    match slot.take() {
+        Some(Err(e)) if e.is_absent() => {
+            let stored = match db::tabs::get(&mut **tx, package, T::TAB, "").await? {
+                Some(row) => !row.decode::<T>(&format!("{package}/{}", T::TAB.slug()))?.is_empty(),
+                None => false,
+            };
+            if stored {
+                failures.push(e);
+                Ok(None)
+            } else {
+                Ok(Some(T::default()))
+            }
+        }
+        other => {
+            let mut other = other;
+            Ok(take(&mut other, failures))
+        }
+    }
+}
+
+/// What a refresh settled on, service by service (`None`: keep the old).
+struct Settled {
+    snapshots: Option<Snapshots>,
+    releases: Option<Vec<bodhi::BodhiRelease>>,
+    builds: Option<Builds>,
+    updates: Option<Updates>,
+    bugs: Option<Bugs>,
+    maintainers: Option<Maintainers>,
+    sources: Option<Sources>,
 }
 
 pub async fn write(
@@ -51,56 +94,42 @@ pub async fn write(
 ) -> Result<Outcome, RefreshError> {
     let now = Utc::now();
     let mut out = Outcome::default();
+    let s = Settled {
+        builds: settle(tx, source, &mut f.builds, failures).await?,
+        updates: settle(tx, source, &mut f.updates, failures).await?,
+        sources: settle(tx, source, &mut f.sources, failures).await?,
+        bugs: take(&mut f.bugs, failures),
+        maintainers: take(&mut f.maintainers, failures),
+        releases: take(&mut f.releases, failures),
+        snapshots: take(&mut f.snapshots, failures),
+    };
 
-    if let Some(Ok(releases)) = &f.releases {
-        db::releases::replace(tx, &release_rows(releases)).await?;
-    }
-
-    // Overviews first: they need the fetched parts before the tabs take them.
-    let license = f.sources.as_ref().and_then(|s| s.as_ref().ok()).and_then(|s| s.spec.as_ref()?.license.clone());
-    let names = package_names(f, source);
-    let mut mdapi_ok = false;
-    if let Some(Ok(snaps)) = &f.snapshots {
-        mdapi_ok = true;
-        let release_rows = sqlx::query_as::<_, ReleaseRow>("SELECT branch, name, long_name, state, rank FROM releases")
-            .fetch_all(&mut **tx)
-            .await?;
-        let infos = build::infos(snaps, source);
-        for name in &names {
-            let mine: Vec<PackageInfo> = infos.iter().filter(|(n, _)| n == name).map(|(_, i)| i.clone()).collect();
-            let row = package_row(name, source, &mine, &release_rows, license.clone());
-            db::packages::upsert(tx, &row, version).await?;
-        }
-    } else {
-        db::packages::ensure(tx, source, license.as_deref()).await?;
-    }
+    let names = package_names(s.snapshots.as_ref(), source);
+    let license = s.sources.as_ref().and_then(|src| src.spec.as_ref()?.license.clone());
+    write_packages(tx, source, &names, &s, license, version).await?;
     if tabs.contains(&Tab::Overview) {
         for name in &names {
-            let fresh = overview_parts(f, source, name, version);
-            let written = put_overview(tx, name, fresh, version, now).await?;
-            out.count(written);
+            let fresh = overview_parts(&s, source, name, version, now);
+            out.count(put_overview(tx, name, fresh, version, now).await?);
         }
     }
 
-    if let Some(builds) = take(&mut f.builds, failures).filter(|_| tabs.contains(&Tab::Builds)) {
+    if let Some(builds) = s.builds.as_ref().filter(|_| tabs.contains(&Tab::Builds)) {
         let newest = builds.builds.first().map(|b| b.build_id.to_string()).unwrap_or_default();
-        out.count(put(tx, source, Tab::Builds, "", &builds, &newest, version).await?);
+        out.count(put(tx, source, Tab::Builds, "", builds, &newest, version).await?);
     }
-    if let Some(updates) = take(&mut f.updates, failures).filter(|_| tabs.contains(&Tab::Updates)) {
+    if let Some(updates) = s.updates.as_ref().filter(|_| tabs.contains(&Tab::Updates)) {
         let newest = updates.updates.first().map(|u| u.alias.clone()).unwrap_or_default();
-        out.count(put(tx, source, Tab::Updates, "", &updates, &newest, version).await?);
+        out.count(put(tx, source, Tab::Updates, "", updates, &newest, version).await?);
     }
-    if let Some(bugs) = take(&mut f.bugs, failures).filter(|_| tabs.contains(&Tab::Bugs)) {
+    if let Some(bugs) = s.bugs.as_ref().filter(|_| tabs.contains(&Tab::Bugs)) {
         let newest = bugs.bugs.iter().filter_map(|b| b.last_change).max().map(|t| t.to_rfc3339()).unwrap_or_default();
-        out.count(put(tx, source, Tab::Bugs, "", &bugs, &newest, version).await?);
+        out.count(put(tx, source, Tab::Bugs, "", bugs, &newest, version).await?);
     }
-    if let Some(sources) = take(&mut f.sources, failures) {
+    if let Some(sources) = &s.sources {
         let spec_branch = sources.spec.as_ref().map(|s| s.branch.clone()).unwrap_or_default();
-        out.count(put(tx, source, Tab::Sources, "", &sources, &spec_branch, version).await?);
+        out.count(put(tx, source, Tab::Sources, "", sources, &spec_branch, version).await?);
     }
-    take(&mut f.releases, failures);
-    take(&mut f.maintainers, failures);
-    take(&mut f.snapshots, failures);
 
     let per_branch = std::mem::take(&mut f.per_branch);
     for ((name, branch), mut rows) in per_branch {
@@ -115,10 +144,13 @@ pub async fn write(
             out.count(put(tx, &name, Tab::Dependencies, &branch, &d, "", version).await?);
         }
     }
-    // A release that no longer ships the package drops out of its selector.
-    if mdapi_ok {
+    // A release gone from mdapi's branch list and from Bodhi's active
+    // releases (end of life) drops out of the selectors. A package missing
+    // from a listed branch never loses rows here (see `snapshot::fetch_all`).
+    if let Some(snaps) = &s.snapshots {
+        let mut keep = snaps.listed.clone();
+        keep.extend(db::releases::all(&mut **tx).await?.into_iter().map(|r| r.branch));
         for name in &names {
-            let keep = present_branches(f, name);
             for tab in [Tab::Contents, Tab::Changelog, Tab::Dependencies].into_iter().filter(|t| tabs.contains(t)) {
                 db::tabs::delete_other_branches(tx, name, tab, &keep, version).await?;
             }
@@ -133,6 +165,68 @@ pub async fn write(
         db::failures::record(tx, source, failure).await?;
     }
     Ok(out)
+}
+
+/// The package rows, described as the default release ships each. A name
+/// no branch ships (retired, or an error) keeps its row as it is.
+async fn write_packages(
+    tx: &mut Transaction<'_, Postgres>,
+    source: &str,
+    names: &[String],
+    s: &Settled,
+    license: Option<String>,
+    version: i64,
+) -> Result<(), RefreshError> {
+    let Some(snaps) = &s.snapshots else {
+        db::packages::ensure(tx, source, license.as_deref()).await?;
+        return Ok(());
+    };
+    let release_rows = db::releases::all(&mut **tx).await?;
+    let infos = build::infos(&snaps.present, source);
+    for name in names {
+        let mine: Vec<PackageInfo> = infos.iter().filter(|(n, _)| n == name).map(|(_, i)| i.clone()).collect();
+        if mine.is_empty() {
+            if name == source {
+                db::packages::ensure(tx, source, license.as_deref()).await?;
+            }
+            continue;
+        }
+        let row = package_row(name, source, &mine, &release_rows, license.clone());
+        db::packages::upsert(tx, &row, version).await?;
+    }
+    db::packages::set_retired(tx, source, &snaps.retired, version).await?;
+    Ok(())
+}
+
+/// The overview parts this refresh has fresh values for; the writer keeps
+/// the stored part of everything else.
+fn overview_parts(s: &Settled, source: &str, name: &str, version: i64, now: DateTime<Utc>) -> Overview {
+    let part = |value| Part { fetched_at: now, version, value };
+    let mut o = Overview::default();
+    if let Some(snaps) = &s.snapshots {
+        let infos: Vec<PackageInfo> =
+            build::infos(&snaps.present, source).into_iter().filter(|(n, _)| n == name).map(|(_, i)| i).collect();
+        // No branch ships it any more (retired): the last description stays.
+        if !infos.is_empty() {
+            o.info = Some(part(infos));
+        }
+    }
+    if name != source {
+        return o;
+    }
+    if let (Some(releases), Some(updates)) = (&s.releases, &s.updates) {
+        o.releases = Some(Part { fetched_at: now, version, value: build::release_versions(releases, updates) });
+    }
+    if let Some(builds) = &s.builds {
+        o.latest_build = Some(Part { fetched_at: now, version, value: koji::latest(&builds.builds) });
+    }
+    if let Some(bugs) = &s.bugs {
+        o.bugs = Some(Part { fetched_at: now, version, value: BugCounts { open: bugs.bugs.len() as u32 } });
+    }
+    if let Some(m) = &s.maintainers {
+        o.maintainers = Some(Part { fetched_at: now, version, value: m.clone() });
+    }
+    o
 }
 
 async fn put<T: Serialize>(
@@ -159,10 +253,12 @@ async fn put_overview(
     version: i64,
     now: chrono::DateTime<Utc>,
 ) -> Result<bool, RefreshError> {
+    // A stored overview that does not decode fails this refresh (logged,
+    // counted): replacing it with an empty one would drop its other parts.
     let (old, old_version) = match db::tabs::get_for_update(tx, name, Tab::Overview, "").await? {
         Some(row) => {
             let v = row.version;
-            (row.decode::<Overview>(&format!("{name}/overview")).unwrap_or_default(), v)
+            (row.decode::<Overview>(&format!("{name}/overview"))?, v)
         }
         None => (Overview::default(), 0),
     };
@@ -187,17 +283,12 @@ async fn put_overview(
 }
 
 /// The source and every binary seen in any branch.
-fn package_names(f: &Fetched, source: &str) -> Vec<String> {
+fn package_names(snapshots: Option<&Snapshots>, source: &str) -> Vec<String> {
     let mut names: BTreeSet<String> = BTreeSet::from([source.to_string()]);
-    if let Some(Ok(snaps)) = &f.snapshots {
-        names.extend(snaps.iter().flat_map(|s| s.binary_names()));
+    if let Some(snaps) = snapshots {
+        names.extend(snaps.present.iter().flat_map(|s| s.binary_names()));
     }
     names.into_iter().collect()
-}
-
-fn present_branches(f: &Fetched, name: &str) -> Vec<String> {
-    let Some(Ok(snaps)) = &f.snapshots else { return Vec::new() };
-    snaps.iter().filter(|s| s.binary(name).is_some() || s.source.is_some()).map(|s| s.branch.clone()).collect()
 }
 
 /// The package row, described as the default release ships it.

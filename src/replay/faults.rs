@@ -1,6 +1,7 @@
 //! Faults the recorded upstream can inject, for tests: a delay, 500s, 429s
-//! with Retry-After, a reset connection, a truncated or a malformed body.
-//! Set at start-up by flags, or at run time with `PUT /_replay/faults`.
+//! with Retry-After, a reset connection, a truncated or a malformed body,
+//! "not found" answers (404, 400, an empty list), a 1 GiB body and a gzip
+//! bomb. Set at start-up by flags, or at run time with `PUT /_replay/faults`.
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,6 +20,9 @@ pub struct FaultPlan {
     /// Only requests under `/{service}/` (e.g. `bugzilla`); all when empty.
     #[serde(default)]
     pub service: String,
+    /// Only requests whose path and query contain this; all when empty.
+    #[serde(default)]
+    pub path: String,
     /// Added to every matching response.
     #[serde(default)]
     pub delay_ms: u64,
@@ -41,7 +45,20 @@ pub enum FaultKind {
     Reset,
     Truncated,
     Malformed,
+    /// 404, as mdapi answers for an unknown package.
+    NotFound,
+    /// 400, as mdapi answers for an unknown branch.
+    BadRequest,
+    /// 200 with an empty JSON list.
+    EmptyList,
+    /// 1 GiB of body, streamed without a length.
+    Huge,
+    /// A small gzip body that inflates to 1 GiB.
+    GzipBomb,
 }
+
+/// What the huge bodies weigh once decompressed.
+pub const HUGE_BYTES: u64 = 1 << 30;
 
 /// The faults in force, shared by the server and whoever sets them; also
 /// counts the requests each service received (tests check coalescing with it).
@@ -74,7 +91,8 @@ impl Faults {
     /// Decides the fate of one request: its delay, and the fault it gets if any.
     fn take(&self, path: &str) -> (Duration, Option<(FaultKind, u64)>) {
         let Ok(mut plan) = self.0.lock() else { return (Duration::ZERO, None) };
-        let matches = plan.service.is_empty() || path.starts_with(&format!("/{}/", plan.service));
+        let matches = (plan.service.is_empty() || path.starts_with(&format!("/{}/", plan.service)))
+            && (plan.path.is_empty() || path.contains(&plan.path));
         if !matches {
             return (Duration::ZERO, None);
         }
@@ -104,7 +122,9 @@ pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) 
         return next.run(request).await;
     }
     faults.count(request.uri().path());
-    let (delay, fault) = faults.take(request.uri().path());
+    let target = request.uri().path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
+    let target = percent_encoding::percent_decode_str(&target).decode_utf8_lossy().into_owned();
+    let (delay, fault) = faults.take(&target);
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;
     }
@@ -144,5 +164,47 @@ pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) 
             (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "{\"updates\": [{\"alias\": ")
                 .into_response()
         }
+        Some((FaultKind::NotFound, _)) => {
+            (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "404: Not Found")
+                .into_response()
+        }
+        Some((FaultKind::BadRequest, _)) => {
+            (StatusCode::BAD_REQUEST, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "400: Bad Request")
+                .into_response()
+        }
+        Some((FaultKind::EmptyList, _)) => {
+            (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], "[]").into_response()
+        }
+        Some((FaultKind::Huge, _)) => {
+            let chunk = axum::body::Bytes::from(vec![b' '; 1 << 16]);
+            let chunks = (HUGE_BYTES / chunk.len() as u64) as usize;
+            let stream = futures::stream::iter(std::iter::repeat_n(chunk, chunks).map(Ok::<_, std::io::Error>));
+            let mut response = Response::new(Body::from_stream(stream));
+            response.headers_mut().insert(header::CONTENT_TYPE, "application/json".parse().expect("static"));
+            response
+        }
+        Some((FaultKind::GzipBomb, _)) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json"), (header::CONTENT_ENCODING, "gzip")],
+            gzip_bomb(),
+        )
+            .into_response(),
     }
+}
+
+/// [`HUGE_BYTES`] of spaces, gzipped once per process (about 1 MB).
+fn gzip_bomb() -> axum::body::Bytes {
+    use std::io::Write;
+    static BOMB: std::sync::OnceLock<axum::body::Bytes> = std::sync::OnceLock::new();
+    BOMB.get_or_init(|| {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let block = vec![b' '; 1 << 20];
+        for _ in 0..(HUGE_BYTES >> 20) {
+            if gz.write_all(&block).is_err() {
+                break;
+            }
+        }
+        axum::body::Bytes::from(gz.finish().unwrap_or_default())
+    })
+    .clone()
 }

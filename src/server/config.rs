@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::upstream::distgit::SpecLimits;
 use crate::upstream::{HttpConfig, UpstreamConfig};
 
 #[derive(Debug, Parser)]
@@ -138,6 +139,19 @@ pub struct WorkerArgs {
     /// Unacknowledged messages held at once (also the largest coalesced batch).
     #[arg(long, env = "AMQP_PREFETCH", default_value_t = 10000)]
     pub prefetch: u16,
+    /// Most packages one batch of messages refreshes.
+    #[arg(long, env = "WORKER_BATCH_PACKAGES", default_value_t = 500)]
+    pub batch_packages: usize,
+    /// A message naming more packages than this is re-published as parts of this many.
+    #[arg(long, env = "WORKER_FANOUT_CHUNK", default_value_t = 100)]
+    pub fanout_chunk: usize,
+    /// Seconds a delivery may wait unprocessed before it is handed back to the
+    /// queue (keep well under the broker's consumer timeout, 30 min by default).
+    #[arg(long, env = "MESSAGE_HOLD_SECS", default_value_t = 600.0)]
+    pub message_hold: f64,
+    /// Largest message body read; larger ones are dead-lettered unparsed ("too large").
+    #[arg(long, env = "MAX_MESSAGE_BYTES", default_value_t = 1 << 20)]
+    pub max_message_bytes: usize,
     /// Packages refreshed at once.
     #[arg(long, env = "WORKER_CONCURRENCY", default_value_t = 32)]
     pub worker_concurrency: usize,
@@ -145,12 +159,19 @@ pub struct WorkerArgs {
     /// after the last, it is dead-lettered.
     #[arg(long, env = "RETRY_DELAYS", value_delimiter = ',', default_value = "5,30,120,600,1800")]
     pub retry_delays: Vec<f64>,
-    /// Seconds between reconciliation sweeps.
+    /// Seconds after which a source package is swept again (the first sweep
+    /// starts this long after the worker).
     #[arg(long, env = "SWEEP_EVERY", default_value_t = 3600.0)]
     pub sweep_every: f64,
-    /// Packages refreshed per sweep (those with the oldest rows).
+    /// Source packages a worker claims per sweep round (least recently swept first).
     #[arg(long, env = "SWEEP_BATCH", default_value_t = 50)]
     pub sweep_batch: i64,
+    /// Requests per second the sweep sends to each upstream service.
+    #[arg(long, env = "SWEEP_RATE", default_value_t = 5)]
+    pub sweep_rate: u32,
+    /// Every this many sweeps of a package, its dependencies are refreshed too.
+    #[arg(long, env = "SWEEP_DEEP_EVERY", default_value_t = 8)]
+    pub sweep_deep_every: u32,
     #[command(flatten)]
     pub upstream: UpstreamArgs,
 }
@@ -169,10 +190,19 @@ impl WorkerArgs {
                 .collect(),
             prefetch: self.prefetch.max(1),
             batch_max: usize::from(self.prefetch.max(1)),
+            batch_packages: self.batch_packages.max(1),
+            fanout_chunk: self.fanout_chunk.max(1),
+            hold: secs(self.message_hold),
+            max_message_bytes: self.max_message_bytes.max(1024),
             concurrency: self.worker_concurrency.max(1),
             retry_delays: self.retry_delays.iter().map(|s| secs(*s)).collect(),
-            sweep_every: secs(self.sweep_every),
-            sweep_batch: self.sweep_batch.max(1),
+            sweep: crate::bus::sweep::SweepConfig {
+                every: secs(self.sweep_every),
+                batch: self.sweep_batch.max(1),
+                rate: std::num::NonZeroU32::new(self.sweep_rate).unwrap_or(std::num::NonZeroU32::MIN),
+                deep_every: self.sweep_deep_every.max(1),
+                ..Default::default()
+            },
         }
     }
 }
@@ -200,17 +230,50 @@ pub struct UpstreamArgs {
     /// Total time allowed for one upstream request, in seconds.
     #[arg(long, env = "UPSTREAM_TIMEOUT", default_value_t = 30)]
     pub upstream_timeout: u64,
+    /// Largest upstream response body, after decompression, in MiB; a larger
+    /// one is an error for that call and the old data stays.
+    #[arg(long, env = "UPSTREAM_MAX_BODY_MB", default_value_t = 32)]
+    pub upstream_max_body_mb: u64,
+    /// Longest Retry-After honoured, in seconds (a longer one is cut to this).
+    #[arg(long, env = "UPSTREAM_MAX_RETRY_AFTER", default_value_t = 20)]
+    pub upstream_max_retry_after: u64,
+    /// Failed calls in a row that open a service's circuit breaker.
+    #[arg(long, env = "UPSTREAM_BREAKER_FAILURES", default_value_t = 5)]
+    pub upstream_breaker_failures: u32,
+    /// Seconds an open circuit refuses calls before one probe goes through.
+    #[arg(long, env = "UPSTREAM_BREAKER_COOLDOWN", default_value_t = 30)]
+    pub upstream_breaker_cooldown: u64,
+    /// Longest one refresh may wait on upstream, all its calls together, in seconds.
+    #[arg(long, env = "REFRESH_DEADLINE", default_value_t = 120)]
+    pub refresh_deadline: u64,
+    /// Bytes of a spec file kept; a longer one is shown truncated, with a note.
+    #[arg(long, env = "SPEC_MAX_BYTES", default_value_t = 2 << 20)]
+    pub spec_max_bytes: usize,
+    /// Bytes one spec macro may expand to; past it the value is shown unexpanded.
+    #[arg(long, env = "SPEC_MAX_EXPANSION", default_value_t = 4096)]
+    pub spec_max_expansion: usize,
 }
 
 impl UpstreamArgs {
     pub fn config(&self) -> UpstreamConfig {
+        let secs = std::time::Duration::from_secs;
         let http = HttpConfig {
             concurrency: self.upstream_concurrency,
-            timeout: std::time::Duration::from_secs(self.upstream_timeout.max(1)),
+            timeout: secs(self.upstream_timeout.max(1)),
+            max_body_bytes: self.upstream_max_body_mb.max(1) << 20,
+            max_retry_after: secs(self.upstream_max_retry_after),
+            breaker_failures: self.upstream_breaker_failures.max(1),
+            breaker_cooldown: secs(self.upstream_breaker_cooldown),
             ..HttpConfig::default()
         };
+        let spec_limits =
+            SpecLimits { max_bytes: self.spec_max_bytes.max(1024), max_expanded: self.spec_max_expansion.max(64) };
+        let refresh_deadline = secs(self.refresh_deadline.max(1));
         match &self.upstream_base_url {
-            Some(base) => UpstreamConfig { http, ..UpstreamConfig::all_under(base) },
+            Some(base) => {
+                tracing::warn!(base = %base, "UPSTREAM_BASE_URL is set: every upstream service is read from it, not from Fedora");
+                UpstreamConfig { http, spec_limits, refresh_deadline, ..UpstreamConfig::all_under(base) }
+            }
             None => UpstreamConfig {
                 koji_url: self.koji_url.clone(),
                 bodhi_url: self.bodhi_url.clone(),
@@ -218,6 +281,8 @@ impl UpstreamArgs {
                 mdapi_url: self.mdapi_url.clone(),
                 distgit_url: self.distgit_url.clone(),
                 http,
+                spec_limits,
+                refresh_deadline,
             },
         }
     }

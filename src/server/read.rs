@@ -16,7 +16,9 @@ pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<Package
     };
     let sub_packages =
         if row.name == row.source_name { db::packages::sub_packages(pool, &row.name).await? } else { Vec::new() };
+    let retired_in = db::packages::retired_in(pool, &row.source_name).await?;
     Ok(PackageHeader {
+        retired_in,
         name: row.name,
         source_name: row.source_name,
         summary: row.summary,

@@ -3,7 +3,7 @@ use serde::Deserialize;
 
 use super::http::Http;
 use super::time::parse_utc;
-use super::{ParseError, Reason, Service, UpstreamError};
+use super::{parse_json, ParseError, Reason, Service, UpstreamError};
 use crate::model::{url_query, ReleaseVersions, Update, UpdateRef};
 
 /// One page of `GET /updates/?packages=NAME`.
@@ -81,11 +81,11 @@ pub struct ReleasesPage {
 }
 
 pub fn parse_updates(body: &str) -> Result<UpdatesPage, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 pub fn parse_releases(body: &str) -> Result<Vec<BodhiRelease>, ParseError> {
-    Ok(serde_json::from_str::<ReleasesPage>(body)?.releases)
+    Ok(parse_json::<ReleasesPage>(body)?.releases)
 }
 
 impl BodhiUpdate {
@@ -191,13 +191,13 @@ impl Bodhi {
         let body = self.http.get(Service::Bodhi, call, &url).await?;
         match body.status {
             200 => Ok(Some(body.text)),
-            // Bodhi rejects a package it has never seen: no updates, not an error.
+            // Bodhi rejects a package it has never seen.
             400 if body.text.contains("Invalid packages specified") => Ok(None),
             s => Err(UpstreamError::new(Service::Bodhi, call, Reason::Status(s))),
         }
     }
 
-    /// The newest `rows` updates of a package.
+    /// The newest `rows` updates of a package; `Absent` when Bodhi does not know it.
     pub async fn updates(&self, package: &str, rows: u32) -> Result<UpdatesPage, UpstreamError> {
         let call = format!("updates packages={package}");
         let url = format!("{}/updates/?packages={}&rows_per_page={rows}&page=1", self.base, url_query(package));
@@ -205,10 +205,11 @@ impl Bodhi {
             Some(text) => {
                 parse_updates(&text).map_err(|e| UpstreamError::new(Service::Bodhi, call, Reason::Parse(e.0)))
             }
-            None => Ok(UpdatesPage { updates: Vec::new(), total: 0, page: 1, pages: 0 }),
+            None => Err(UpstreamError::new(Service::Bodhi, call, Reason::Absent("invalid package".into()))),
         }
     }
 
+    /// The active releases; there are always some, so none is an error.
     pub async fn releases(&self) -> Result<Vec<BodhiRelease>, UpstreamError> {
         let call = "releases state=current,pending,frozen";
         let url = format!("{}/releases/?state=current&state=pending&state=frozen&rows_per_page=100", self.base);
@@ -216,7 +217,12 @@ impl Bodhi {
             .get_json(call, url)
             .await?
             .ok_or_else(|| UpstreamError::new(Service::Bodhi, call, Reason::Status(400)))?;
-        parse_releases(&text).map_err(|e| UpstreamError::new(Service::Bodhi, call, Reason::Parse(e.0)))
+        let releases =
+            parse_releases(&text).map_err(|e| UpstreamError::new(Service::Bodhi, call, Reason::Parse(e.0)))?;
+        if active_releases(&releases).is_empty() {
+            return Err(UpstreamError::new(Service::Bodhi, call, Reason::Absent("no active release".into())));
+        }
+        Ok(releases)
     }
 }
 

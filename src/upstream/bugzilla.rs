@@ -3,7 +3,7 @@ use serde::Deserialize;
 
 use super::http::Http;
 use super::time::parse_utc;
-use super::{ParseError, Reason, Service, UpstreamError};
+use super::{parse_json, ParseError, Reason, Service, UpstreamError};
 use crate::model::{url_query, Bug};
 
 /// The fields the bugs tab asks for (`include_fields`).
@@ -60,7 +60,7 @@ fn versions(v: &Option<OneOrMany>) -> Vec<String> {
 }
 
 pub fn parse_bugs(body: &str) -> Result<BugList, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 /// The bugs tab's rows: open bugs only, most recently changed first.

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use super::http::Http;
-use super::{ParseError, Reason, Service, UpstreamError};
+use super::{parse_json, ParseError, Reason, Service, UpstreamError};
 use crate::model::{url_segment, Maintainers, SpecEntry, SpecFile};
 
 /// `GET /api/0/rpms/{name}`.
@@ -61,15 +61,15 @@ pub struct Pagination {
 }
 
 pub fn parse_project_page(body: &str) -> Result<ProjectPage, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 pub fn parse_project(body: &str) -> Result<Project, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 pub fn parse_branches(body: &str) -> Result<GitBranches, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 pub fn to_maintainers(project: &Project) -> Maintainers {
@@ -98,10 +98,34 @@ pub fn sort_branches(mut branches: Vec<String>) -> Vec<String> {
     branches
 }
 
+/// Bounds on what a spec file may cost: its size, and how long a macro's
+/// expansion may grow (a chain of `%global b %{a}%{a}` doubles each line).
+#[derive(Debug, Clone, Copy)]
+pub struct SpecLimits {
+    /// Bytes of the file kept; the rest is cut and the spec marked truncated.
+    pub max_bytes: usize,
+    /// Bytes one expanded value may reach; past it, the value stays unexpanded.
+    pub max_expanded: usize,
+}
+
+impl Default for SpecLimits {
+    fn default() -> Self {
+        SpecLimits { max_bytes: 2 << 20, max_expanded: 4096 }
+    }
+}
+
 /// Reads the preamble of a spec file: license, sources and patches, with the
 /// simple macros (`%{name}`, `%{version}`, `%global`) expanded for display.
-pub fn parse_spec(text: &str, branch: &str, file_name: &str) -> SpecFile {
+pub fn parse_spec(text: &str, branch: &str, file_name: &str, limits: SpecLimits) -> SpecFile {
+    let truncated = text.len() > limits.max_bytes;
+    let text = if truncated { &text[..floor_char_boundary(text, limits.max_bytes)] } else { text };
     let mut macros: HashMap<String, String> = HashMap::new();
+    let mut capped = false;
+    let mut expand = |value: &str, macros: &HashMap<String, String>| {
+        let (out, over) = expand(value, macros, limits.max_expanded);
+        capped |= over;
+        out
+    };
     let mut license = None;
     let mut sources = Vec::new();
     let mut patches = Vec::new();
@@ -143,24 +167,52 @@ pub fn parse_spec(text: &str, branch: &str, file_name: &str) -> SpecFile {
         license,
         sources,
         patches,
+        truncated,
+        expansion_capped: capped,
     }
 }
 
-/// Expands `%{name}` and `%name` for the macros seen so far; leaves the rest.
-fn expand(value: &str, macros: &HashMap<String, String>) -> String {
+/// Expands `%{name}` and `%{?name}` for the macros seen so far (a few
+/// levels deep), leaving the rest as written. A value that would grow past
+/// `max` bytes is returned as written, with `true`.
+fn expand(value: &str, macros: &HashMap<String, String>, max: usize) -> (String, bool) {
     let mut out = value.to_string();
     for _ in 0..5 {
-        let mut next = out.clone();
-        for (k, v) in macros {
-            next = next.replace(&format!("%{{{k}}}"), v);
-            next = next.replace(&format!("%{{?{k}}}"), v);
+        let mut next = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(start) = rest.find("%{") {
+            next.push_str(&rest[..start]);
+            let after = &rest[start + 2..];
+            let Some(end) = after.find('}') else {
+                next.push_str(&rest[start..]);
+                rest = "";
+                break;
+            };
+            let name = &after[..end];
+            match macros.get(name.strip_prefix('?').unwrap_or(name)) {
+                Some(v) => next.push_str(v),
+                None => next.push_str(&rest[start..start + 2 + end + 1]),
+            }
+            rest = &after[end + 1..];
+            if next.len() > max {
+                return (value.to_string(), true);
+            }
+        }
+        next.push_str(rest);
+        if next.len() > max {
+            return (value.to_string(), true);
         }
         if next == out {
             break;
         }
         out = next;
     }
-    out
+    (out, false)
+}
+
+/// The largest index <= `at` on a character boundary of `s`.
+fn floor_char_boundary(s: &str, at: usize) -> usize {
+    (0..=at.min(s.len())).rev().find(|i| s.is_char_boundary(*i)).unwrap_or(0)
 }
 
 /// The dist-git client, at a configurable base URL.
@@ -168,11 +220,16 @@ fn expand(value: &str, macros: &HashMap<String, String>) -> String {
 pub struct DistGit {
     http: Http,
     base: String,
+    spec_limits: SpecLimits,
 }
 
 impl DistGit {
-    pub fn new(http: Http, base: &str) -> Self {
-        DistGit { http, base: base.trim_end_matches('/').to_string() }
+    pub fn new(http: Http, base: &str, spec_limits: SpecLimits) -> Self {
+        DistGit { http, base: base.trim_end_matches('/').to_string(), spec_limits }
+    }
+
+    pub fn spec_limits(&self) -> SpecLimits {
+        self.spec_limits
     }
 
     /// The page of the package on dist-git, for links.
@@ -234,6 +291,14 @@ impl DistGit {
         Ok(names)
     }
 
+    /// Whether the package is retired in `branch`: its dist-git branch then
+    /// holds a `dead.package` file (Fedora's retirement rule) instead of a spec.
+    pub async fn retired(&self, name: &str, branch: &str) -> Result<bool, UpstreamError> {
+        let call = format!("raw {branch}/dead.package of {name}");
+        let path = format!("/rpms/{}/raw/{}/f/dead.package", url_segment(name), url_segment(branch));
+        Ok(self.get(&call, path).await?.is_some())
+    }
+
     /// The spec file as raw text from one branch.
     pub async fn spec(&self, name: &str, branch: &str) -> Result<Option<String>, UpstreamError> {
         let n = url_segment(name);
@@ -289,7 +354,7 @@ mod tests {
     #[test]
     fn spec_preamble() {
         let text = read("distgit/rpms/python-requre/raw/rawhide/f/python-requre.spec");
-        let spec = parse_spec(&text, "rawhide", "python-requre.spec");
+        let spec = parse_spec(&text, "rawhide", "python-requre.spec", SpecLimits::default());
         assert_eq!(spec.license.as_deref(), Some("MIT"));
         // Macros the preamble does not define stay as written.
         assert_eq!(spec.sources, [SpecEntry { tag: "Source0".into(), value: "%{pypi_source requre}".into() }]);
@@ -299,9 +364,31 @@ mod tests {
 
     #[test]
     fn expands_globals_and_numbered_patches() {
-        let spec = parse_spec("%global srcname foo\nName: python-%{srcname}\nVersion: 1.2\nSource0: https://x/%{srcname}-%{version}.tar.gz\nPatch1: fix.patch\nPatch: other.patch\nPatchA: no\n", "f42", "x.spec");
+        let spec = parse_spec("%global srcname foo\nName: python-%{srcname}\nVersion: 1.2\nSource0: https://x/%{srcname}-%{version}.tar.gz\nPatch1: fix.patch\nPatch: other.patch\nPatchA: no\n", "f42", "x.spec", SpecLimits::default());
         assert_eq!(spec.sources[0].value, "https://x/foo-1.2.tar.gz");
         let patches: Vec<_> = spec.patches.iter().map(|p| p.value.as_str()).collect();
         assert_eq!(patches, ["fix.patch", "other.patch"]);
+    }
+
+    #[test]
+    fn a_macro_bomb_stops_at_the_bound() {
+        let mut text = String::from("%global a0 xxxxxxxxxxxxxxxx\n");
+        for i in 1..64 {
+            text.push_str(&format!("%global a{i} %{{a{}}}%{{a{}}}\n", i - 1, i - 1));
+        }
+        text.push_str("Name: bomb\nSource0: %{a63}.tar.gz\n");
+        let started = std::time::Instant::now();
+        let spec = parse_spec(&text, "rawhide", "bomb.spec", SpecLimits::default());
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert!(spec.expansion_capped);
+        assert!(spec.sources[0].value.len() <= SpecLimits::default().max_expanded);
+    }
+
+    #[test]
+    fn a_long_spec_is_cut_on_a_character_boundary() {
+        let text = format!("Name: long\n{}", "é".repeat(100));
+        let spec = parse_spec(&text, "rawhide", "long.spec", SpecLimits { max_bytes: 20, max_expanded: 4096 });
+        assert!(spec.truncated);
+        assert!(spec.text.len() <= 20 && spec.text.starts_with("Name: long"));
     }
 }

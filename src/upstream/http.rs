@@ -1,16 +1,21 @@
 //! The one HTTP client every connector shares: connect and total timeouts, a
-//! descriptive User-Agent, a bound on concurrent requests per service, and
-//! retries with exponential backoff and jitter on timeouts, connection errors,
-//! 5xx and 429 (honouring Retry-After).
+//! descriptive User-Agent, a bound on concurrent requests per service,
+//! retries with exponential backoff and jitter on timeouts, connection
+//! errors, 5xx and 429 (honouring Retry-After up to a cap), a body size cap
+//! applied after decompression, a circuit breaker per service, and an
+//! optional request rate per service (the sweep's politeness).
 use std::collections::HashMap;
-use std::sync::Arc;
-use std::time::Duration;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::header::RETRY_AFTER;
 use reqwest::StatusCode;
 use tokio::sync::Semaphore;
 
 use super::{Reason, Service, UpstreamError};
+use crate::model::storable;
 
 /// Settings of the shared HTTP client.
 #[derive(Debug, Clone)]
@@ -23,8 +28,18 @@ pub struct HttpConfig {
     /// First backoff; doubles per retry, with full jitter.
     pub backoff: Duration,
     pub max_backoff: Duration,
+    /// Longest Retry-After honoured; a longer one is cut to this.
+    pub max_retry_after: Duration,
     /// Requests in flight to one service at a time.
     pub concurrency: usize,
+    /// Largest body read, after decompression; a larger one is an error.
+    pub max_body_bytes: u64,
+    /// Failures in a row (after retries) that open a service's circuit.
+    pub breaker_failures: u32,
+    /// How long an open circuit refuses calls before letting one probe through.
+    pub breaker_cooldown: Duration,
+    /// Requests per second to each service, when set.
+    pub rate_per_service: Option<NonZeroU32>,
 }
 
 impl Default for HttpConfig {
@@ -35,12 +50,15 @@ impl Default for HttpConfig {
             retries: 4,
             backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(20),
             concurrency: 8,
+            max_body_bytes: 32 << 20,
+            breaker_failures: 5,
+            breaker_cooldown: Duration::from_secs(30),
+            rate_per_service: None,
         }
     }
 }
-
-pub type HttpError = UpstreamError;
 
 /// A response whose status the connector interprets (404 vs 400 mean
 /// different things per service).
@@ -53,7 +71,14 @@ pub struct Body {
 pub struct Http {
     client: reqwest::Client,
     config: HttpConfig,
-    limits: Arc<HashMap<Service, Arc<Semaphore>>>,
+    services: Arc<HashMap<Service, PerService>>,
+}
+
+/// What each service gets of its own: a concurrency bound, a breaker, a rate.
+struct PerService {
+    slots: Semaphore,
+    breaker: Breaker,
+    rate: Option<DefaultDirectRateLimiter>,
 }
 
 /// Why an attempt failed, and whether trying again can help.
@@ -74,11 +99,18 @@ impl Http {
             ))
             .build()
             .map_err(|e| UpstreamError::new(Service::Mdapi, "client", Reason::Transport(e.to_string())))?;
-        let limits = [Service::Koji, Service::Bodhi, Service::Bugzilla, Service::Mdapi, Service::DistGit]
+        let services = Service::ALL
             .into_iter()
-            .map(|s| (s, Arc::new(Semaphore::new(config.concurrency.max(1)))))
+            .map(|s| {
+                let per = PerService {
+                    slots: Semaphore::new(config.concurrency.max(1)),
+                    breaker: Breaker::default(),
+                    rate: config.rate_per_service.map(|r| RateLimiter::direct(Quota::per_second(r))),
+                };
+                (s, per)
+            })
             .collect();
-        Ok(Http { client, config: config.clone(), limits: Arc::new(limits) })
+        Ok(Http { client, config: config.clone(), services: Arc::new(services) })
     }
 
     pub async fn get(&self, service: Service, call: &str, url: &str) -> Result<Body, UpstreamError> {
@@ -95,24 +127,39 @@ impl Http {
         call: &str,
         request: impl Fn() -> reqwest::RequestBuilder,
     ) -> Result<Body, UpstreamError> {
+        let fail = |reason| UpstreamError::new(service, call, reason);
+        let Some(per) = self.services.get(&service) else { return Err(fail(Reason::CircuitOpen)) };
         let mut attempt = 0;
         loop {
+            if !per.breaker.admit(self.config.breaker_cooldown) {
+                return Err(fail(Reason::CircuitOpen));
+            }
             let outcome = {
-                let _permit = match self.limits.get(&service) {
-                    Some(s) => Some(s.acquire().await),
-                    None => None,
-                };
+                let _slot = per.slots.acquire().await;
+                if let Some(rate) = &per.rate {
+                    rate.until_ready().await;
+                }
                 self.attempt(request()).await
             };
             let (reason, wait) = match outcome {
-                Ok(body) => return Ok(body),
-                Err(Attempt::Fail(reason)) => return Err(UpstreamError::new(service, call, reason)),
+                Ok(body) => {
+                    per.breaker.succeeded();
+                    return Ok(body);
+                }
+                Err(Attempt::Fail(reason)) => {
+                    per.breaker.succeeded(); // the service answered; the answer was bad
+                    return Err(fail(reason));
+                }
                 Err(Attempt::Retry { reason, wait }) => (reason, wait),
             };
             if attempt >= self.config.retries {
-                return Err(UpstreamError::new(service, call, reason));
+                per.breaker.failed(self.config.breaker_failures, self.config.breaker_cooldown);
+                return Err(fail(reason));
             }
-            let delay = wait.unwrap_or_else(|| self.backoff(attempt)).min(self.config.max_backoff);
+            let delay = match wait {
+                Some(w) => w.min(self.config.max_retry_after),
+                None => self.backoff(attempt),
+            };
             tracing::debug!(service = %service, call, error = %reason, retry.in_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
             attempt += 1;
@@ -120,20 +167,93 @@ impl Http {
     }
 
     async fn attempt(&self, request: reqwest::RequestBuilder) -> Result<Body, Attempt> {
-        let response = request.send().await.map_err(|e| retry_or_fail(&e))?;
+        let mut response = request.send().await.map_err(|e| retry_or_fail(&e))?;
         let status = response.status();
         let retry_after = retry_after(&response);
-        let text = response.text().await.map_err(|e| retry_or_fail(&e))?;
+        let cap = self.config.max_body_bytes;
+        if response.content_length().is_some_and(|n| n > cap) {
+            return Err(Attempt::Fail(Reason::TooLarge(cap)));
+        }
+        // Read chunk by chunk: a huge body or a gzip bomb stops at the cap
+        // instead of being held whole.
+        let mut bytes: Vec<u8> = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| retry_or_fail(&e))? {
+            if bytes.len() as u64 + chunk.len() as u64 > cap {
+                return Err(Attempt::Fail(Reason::TooLarge(cap)));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
             return Err(Attempt::Retry { reason: Reason::Status(status.as_u16()), wait: retry_after });
         }
-        Ok(Body { status: status.as_u16(), text })
+        let text = match String::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        };
+        Ok(Body { status: status.as_u16(), text: storable::text(&text).into_owned() })
     }
 
     /// Full jitter: a random wait up to `backoff * 2^attempt`.
     fn backoff(&self, attempt: u32) -> Duration {
         let ceiling = self.config.backoff.saturating_mul(1 << attempt.min(16)).min(self.config.max_backoff);
         ceiling.mul_f64(fastrand::f64())
+    }
+}
+
+/// A per-service circuit breaker: after `threshold` failed calls in a row
+/// the circuit opens and calls fail at once; after the cooldown one call
+/// probes, and its outcome closes or reopens the circuit. An outage then
+/// costs one probe per cooldown instead of every call's retries.
+#[derive(Default)]
+struct Breaker(Mutex<BreakerState>);
+
+#[derive(Default)]
+enum BreakerState {
+    #[default]
+    Closed,
+    Failing(u32),
+    Open(Instant),
+    Probing(Instant),
+}
+
+impl Breaker {
+    fn admit(&self, cooldown: Duration) -> bool {
+        let Ok(mut state) = self.0.lock() else { return true };
+        match *state {
+            BreakerState::Closed | BreakerState::Failing(_) => true,
+            BreakerState::Open(until) if Instant::now() >= until => {
+                *state = BreakerState::Probing(Instant::now() + cooldown);
+                true
+            }
+            BreakerState::Open(_) => false,
+            // A probe that never reports back (cancelled) frees the way after a cooldown.
+            BreakerState::Probing(until) if Instant::now() >= until => {
+                *state = BreakerState::Probing(Instant::now() + cooldown);
+                true
+            }
+            BreakerState::Probing(_) => false,
+        }
+    }
+
+    fn succeeded(&self) {
+        if let Ok(mut state) = self.0.lock() {
+            *state = BreakerState::Closed;
+        }
+    }
+
+    fn failed(&self, threshold: u32, cooldown: Duration) {
+        let Ok(mut state) = self.0.lock() else { return };
+        let failures = match *state {
+            BreakerState::Failing(n) => n + 1,
+            BreakerState::Probing(_) => threshold,
+            _ => 1,
+        };
+        *state = if failures >= threshold.max(1) {
+            tracing::warn!(cooldown_s = cooldown.as_secs_f64(), "upstream circuit open after repeated failures");
+            BreakerState::Open(Instant::now() + cooldown)
+        } else {
+            BreakerState::Failing(failures)
+        };
     }
 }
 
@@ -164,4 +284,29 @@ fn describe(error: &reqwest::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn breaker_opens_then_probes_once() {
+        let b = Breaker::default();
+        let cooldown = Duration::from_millis(50);
+        for _ in 0..3 {
+            assert!(b.admit(cooldown));
+            b.failed(3, cooldown);
+        }
+        assert!(!b.admit(cooldown), "open after three failures");
+        std::thread::sleep(cooldown);
+        assert!(b.admit(cooldown), "one probe after the cooldown");
+        assert!(!b.admit(cooldown), "only one");
+        b.failed(3, cooldown);
+        assert!(!b.admit(cooldown), "a failed probe reopens");
+        std::thread::sleep(cooldown);
+        assert!(b.admit(cooldown));
+        b.succeeded();
+        assert!(b.admit(cooldown) && b.admit(cooldown), "closed again");
+    }
 }

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use super::http::Http;
 use super::time::from_unix;
-use super::{ParseError, Reason, Service, UpstreamError};
+use super::{parse_json, ParseError, Reason, Service, UpstreamError};
 use crate::model::{ChangelogEntry, Dependency, FileEntry, FileKind, PackageDeps, PackageFiles, PackageInfo};
 
 /// A package object as mdapi returns it. It has no `name` field: see [`binary_name`].
@@ -95,23 +95,23 @@ impl Relation {
 }
 
 pub fn parse_package(body: &str) -> Result<MdapiPackage, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 pub fn parse_packages(body: &str) -> Result<Vec<MdapiPackage>, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 pub fn parse_files(body: &str) -> Result<MdapiFiles, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 pub fn parse_changelog(body: &str) -> Result<MdapiChangelog, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 pub fn parse_branches(body: &str) -> Result<Vec<String>, ParseError> {
-    Ok(serde_json::from_str(body)?)
+    parse_json(body)
 }
 
 /// The binary package's name. mdapi omits it, but every RPM provides its own
@@ -270,10 +270,17 @@ impl Mdapi {
         r.map_err(|e| UpstreamError::new(Service::Mdapi, call, Reason::Parse(e.0)))
     }
 
+    /// The branches mdapi serves. There are always some: a 400, 404 or an
+    /// empty list is an error, never "no releases".
     pub async fn branches(&self) -> Result<Vec<String>, UpstreamError> {
         let call = "branches".to_string();
-        let text = self.get(call.clone(), "/branches".into()).await?.unwrap_or_else(|| "[]".into());
-        Self::parsed(&call, parse_branches(&text))
+        let absent = |why: &str| UpstreamError::new(Service::Mdapi, "branches", Reason::Absent(why.into()));
+        let text = self.get(call.clone(), "/branches".into()).await?.ok_or_else(|| absent("no branch list"))?;
+        let branches = Self::parsed(&call, parse_branches(&text))?;
+        if branches.is_empty() {
+            return Err(absent("empty branch list"));
+        }
+        Ok(branches)
     }
 
     /// `/{branch}/pkg/{name}`, or `/src_{branch}/pkg/{name}` for the source RPM.

@@ -63,7 +63,6 @@ impl Harness {
             queue: name.clone(),
             prefixes: vec![format!("org.fedoraproject.{}", name.replace('-', ""))],
             retry_delays: vec![Duration::from_millis(300), Duration::from_millis(600)],
-            sweep_every: Duration::from_secs(3600),
             ..BusConfig::default()
         };
         let connection =

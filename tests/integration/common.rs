@@ -44,6 +44,9 @@ pub fn quick_upstream(base: &str) -> Upstream {
     config.http.timeout = std::time::Duration::from_millis(1500);
     config.http.backoff = std::time::Duration::from_millis(20);
     config.http.max_backoff = std::time::Duration::from_secs(2);
+    // No rest between failures: tests that fail a service on purpose and
+    // then let it recover expect the next call to go through at once.
+    config.http.breaker_cooldown = std::time::Duration::ZERO;
     Upstream::new(&config).expect("upstream clients")
 }
 

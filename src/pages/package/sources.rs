@@ -42,6 +42,15 @@ fn SourcesView(sources: Sources, owner: String) -> impl IntoView {
             <h2>"Branches"</h2>
             <ul class="branches">{branches}</ul>
         </section>
+        {sources.retired.then(|| {
+            let branch = sources.default_branch.clone().unwrap_or_else(|| "rawhide".into());
+            view! {
+                <p class="retired">
+                    <strong>"Retired in " {branch.clone()} ":"</strong>
+                    " its dist-git branch holds " <code>"dead.package"</code> " instead of a spec file."
+                </p>
+            }
+        })}
         {sources.spec.map(|spec| view! { <SpecView spec/> })}
     }
 }
@@ -64,6 +73,12 @@ fn SpecView(spec: SpecFile) -> impl IntoView {
             {spec.license.map(|l| view! { <p>"License: " <code>{l}</code></p> })}
             {entries("Sources", spec.sources)}
             {entries("Patches", spec.patches)}
+            {spec.expansion_capped.then(|| view! {
+                <p class="note">"Some macros are shown unexpanded: expanding them would make them too long."</p>
+            })}
+            {spec.truncated.then(|| view! {
+                <p class="note">"This spec file is too large to show whole: only its beginning is shown."</p>
+            })}
             <details open=true>
                 <summary>"Spec file"</summary>
                 <pre class="spec-text">{spec.text}</pre>
