@@ -148,11 +148,10 @@ pub async fn refresh_batch(
         return Ok(HashMap::new());
     }
     // One version per package, all taken before any fetch starts.
-    let mut versions: Vec<i64> =
-        sqlx::query_scalar("SELECT nextval('refresh_version') FROM generate_series(1, $1)")
-            .bind(scopes.len() as i64)
-            .fetch_all(pool)
-            .await?;
+    let mut versions: Vec<i64> = sqlx::query_scalar("SELECT nextval('refresh_version') FROM generate_series(1, $1)")
+        .bind(scopes.len() as i64)
+        .fetch_all(pool)
+        .await?;
     let mut fetched = fetch_many(pool, up, scopes, &mut versions, concurrency).await?;
     fetched.sort_by(|a, b| a.source.cmp(&b.source));
     let chunk = fetched.len().div_ceil(WRITERS).max(1);
@@ -237,7 +236,8 @@ async fn write_chunk(
             // Still losing, or refused outside any package: every package of it fails.
             Err(e) => {
                 let (reason, transient) = (e.to_string(), e.is_transient());
-                let failed = |j: &Job| (j.source.clone(), Err(DbError::Chunk { reason: reason.clone(), transient }.into()));
+                let failed =
+                    |j: &Job| (j.source.clone(), Err(DbError::Chunk { reason: reason.clone(), transient }.into()));
                 return Ok(jobs.iter().map(failed).collect());
             }
         }

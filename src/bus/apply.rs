@@ -186,8 +186,7 @@ async fn dedupe(
     pending: &mut Vec<usize>,
     settles: &mut [Settle],
 ) -> Result<(), DbDown> {
-    let ids: Vec<String> =
-        pending.iter().map(|&i| batch[i].message.id.clone()).filter(|id| !id.is_empty()).collect();
+    let ids: Vec<String> = pending.iter().map(|&i| batch[i].message.id.clone()).filter(|id| !id.is_empty()).collect();
     let seen: HashSet<String> = db::events::seen(pool, &ids).await.map_err(db_down)?.into_iter().collect();
     let mut in_batch = HashSet::new();
     pending.retain(|&i| {
@@ -321,7 +320,13 @@ fn joined(reasons: &BTreeMap<String, String>) -> String {
 fn retry_copy(config: &BusConfig, r: &Routed, body: Option<Value>, reason: String) -> Copy {
     let retries = r.message.retries as usize;
     if retries < config.retry_delays.len() {
-        Copy { to: CopyTo::Retry(retries), body, message_id: r.message.id.clone(), retries: r.message.retries + 1, reason }
+        Copy {
+            to: CopyTo::Retry(retries),
+            body,
+            message_id: r.message.id.clone(),
+            retries: r.message.retries + 1,
+            reason,
+        }
     } else {
         dead(r, body, format!("gave up after {retries} retries: {reason}"))
     }

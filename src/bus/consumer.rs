@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use futures::{FutureExt, StreamExt};
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions,
-    ConfirmSelectOptions, QueueBindOptions, QueueDeclareOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicNackOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
+    QueueBindOptions, QueueDeclareOptions,
 };
-use lapin::Confirmation;
 use lapin::types::{AMQPValue, FieldTable, ShortString};
+use lapin::Confirmation;
 use lapin::{BasicProperties, Channel, Connection, ConnectionProperties};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
@@ -167,7 +167,8 @@ impl Inbox {
         let mut batch = Vec::new();
         while let Some((_, next)) = self.0.front() {
             let new: Vec<&str> = next.names(config).filter(|n| !names.contains(*n)).collect();
-            if !batch.is_empty() && (batch.len() >= config.batch_max || names.len() + new.len() > config.batch_packages) {
+            if !batch.is_empty() && (batch.len() >= config.batch_max || names.len() + new.len() > config.batch_packages)
+            {
                 break;
             }
             names.extend(new.into_iter().map(String::from));
@@ -287,7 +288,8 @@ async fn publish_copy(
         None => &r.delivery.data,
     };
     let options = BasicPublishOptions { mandatory: true, ..BasicPublishOptions::default() };
-    let confirmation = publisher.basic_publish("".into(), queue.as_str().into(), options, body, properties).await?.await?;
+    let confirmation =
+        publisher.basic_publish("".into(), queue.as_str().into(), options, body, properties).await?.await?;
     Ok(match confirmation {
         Confirmation::Ack(None) => Ok(()),
         Confirmation::Ack(Some(returned)) | Confirmation::Nack(Some(returned)) => {

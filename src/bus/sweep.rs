@@ -120,7 +120,9 @@ pub fn scope(sweeps: i64, deep_every: u32) -> Scope {
 
 async fn until_next_due(pool: &PgPool, config: &SweepConfig) -> Duration {
     match db::sweep::next_due(pool, config.every).await {
-        Ok(Some(at)) => (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_secs(1), config.every),
+        Ok(Some(at)) => {
+            (at - chrono::Utc::now()).to_std().unwrap_or(Duration::ZERO).clamp(Duration::from_secs(1), config.every)
+        }
         _ => config.every,
     }
 }

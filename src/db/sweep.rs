@@ -70,10 +70,8 @@ pub async fn done(pool: &PgPool, source: &str, error: Option<&str>) -> Result<()
 
 /// When the next source falls due, if any is known.
 pub async fn next_due(pool: &PgPool, every: Duration) -> Result<Option<DateTime<Utc>>, DbError> {
-    Ok(sqlx::query_scalar(
-        "SELECT min(coalesce(last_swept_at + $1::interval, now())) FROM sweep_state",
-    )
-    .bind(format!("{} milliseconds", every.as_millis()))
-    .fetch_one(pool)
-    .await?)
+    Ok(sqlx::query_scalar("SELECT min(coalesce(last_swept_at + $1::interval, now())) FROM sweep_state")
+        .bind(format!("{} milliseconds", every.as_millis()))
+        .fetch_one(pool)
+        .await?)
 }

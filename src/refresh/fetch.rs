@@ -165,7 +165,8 @@ async fn fetch_all(up: &Upstream, source: &str, scope: &Scope, known: &BTreeSet<
         optional(w.maintainers, build::maintainers(up, source)),
         optional(w.sources, build::sources(up, source)),
     );
-    let mut f = Fetched { snapshots, releases, builds, updates, bugs, maintainers, sources, per_branch: BTreeMap::new() };
+    let mut f =
+        Fetched { snapshots, releases, builds, updates, bugs, maintainers, sources, per_branch: BTreeMap::new() };
     if let Some(Ok(snaps)) = &f.snapshots {
         let tabs: Vec<Tab> = scope.tabs.iter().copied().collect();
         f.per_branch = per_branch(up, source, &snaps.present, &tabs).await;

@@ -55,7 +55,11 @@ pub async fn fetch_all(
             None if distgit.retired(source, branch).await? => out.retired.push(branch.clone()),
             None => {
                 let why = format!("{source} is missing from {branch}, where it was; its data is kept");
-                return Err(UpstreamError::new(Service::Mdapi, format!("srcpkg {branch}/{source}"), Reason::Absent(why)));
+                return Err(UpstreamError::new(
+                    Service::Mdapi,
+                    format!("srcpkg {branch}/{source}"),
+                    Reason::Absent(why),
+                ));
             }
         }
     }

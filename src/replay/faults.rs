@@ -192,19 +192,72 @@ pub async fn inject(State(faults): State<Faults>, request: Request, next: Next) 
     }
 }
 
-/// [`HUGE_BYTES`] of spaces, gzipped once per process (about 1 MB).
+/// A valid gzip file of [`HUGE_BYTES`] spaces, about 1 MB, built without
+/// compressing a gigabyte: after a sync flush the deflate stream is
+/// byte-aligned, and a block that encodes 1 MiB of spaces after 1 MiB of
+/// spaces decodes the same wherever it is repeated.
 fn gzip_bomb() -> axum::body::Bytes {
-    use std::io::Write;
     static BOMB: std::sync::OnceLock<axum::body::Bytes> = std::sync::OnceLock::new();
     BOMB.get_or_init(|| {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        let block = vec![b' '; 1 << 20];
-        for _ in 0..(HUGE_BYTES >> 20) {
-            if gz.write_all(&block).is_err() {
-                break;
+        use flate2::{Compress, Compression, FlushCompress};
+        const MIB: usize = 1 << 20;
+        let block = vec![b' '; MIB];
+        let mut deflate = Compress::new(Compression::best(), false);
+        let mut emit = |input: &[u8], flush| {
+            let mut out = Vec::with_capacity(64 << 10);
+            let start = deflate.total_in();
+            while (deflate.total_in() - start) < input.len() as u64 || out.is_empty() {
+                let done = (deflate.total_in() - start) as usize;
+                out.reserve(64 << 10);
+                if deflate.compress_vec(&input[done..], &mut out, flush).is_err() {
+                    break;
+                }
+                if input.is_empty() {
+                    break;
+                }
             }
+            out
+        };
+        let first = emit(&block, FlushCompress::Sync);
+        let steady = emit(&block, FlushCompress::Sync);
+        let last = emit(&[], FlushCompress::Finish);
+        let mut one = crc32fast::Hasher::new();
+        one.update(&block);
+        let mut crc = one.clone();
+        let blocks = (HUGE_BYTES as usize) / MIB;
+        let mut body = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
+        body.extend_from_slice(&first);
+        for _ in 1..blocks {
+            body.extend_from_slice(&steady);
+            crc.combine(&one);
         }
-        axum::body::Bytes::from(gz.finish().unwrap_or_default())
+        body.extend_from_slice(&last);
+        body.extend_from_slice(&crc.finalize().to_le_bytes());
+        body.extend_from_slice(&(HUGE_BYTES as u32).to_le_bytes());
+        axum::body::Bytes::from(body)
     })
     .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read;
+
+    #[test]
+    fn the_gzip_bomb_is_small_and_inflates_to_a_gigabyte() {
+        let bomb = super::gzip_bomb();
+        assert!(bomb.len() < 4 << 20, "{} bytes", bomb.len());
+        let mut decoder = flate2::read::GzDecoder::new(&bomb[..]);
+        let mut buf = vec![0u8; 1 << 20];
+        let mut total = 0u64;
+        loop {
+            let n = decoder.read(&mut buf).expect("valid gzip");
+            if n == 0 {
+                break;
+            }
+            assert!(buf[..n].iter().all(|b| *b == b' '));
+            total += n as u64;
+        }
+        assert_eq!(total, super::HUGE_BYTES);
+    }
 }

@@ -34,7 +34,7 @@ pub struct HttpConfig {
     pub concurrency: usize,
     /// Largest body read, after decompression; a larger one is an error.
     pub max_body_bytes: u64,
-    /// Failures in a row (after retries) that open a service's circuit.
+    /// Failed attempts in a row (timeouts, 5xx, 429) that open a service's circuit.
     pub breaker_failures: u32,
     /// How long an open circuit refuses calls before letting one probe through.
     pub breaker_cooldown: Duration,
@@ -150,10 +150,12 @@ impl Http {
                     per.breaker.succeeded(); // the service answered; the answer was bad
                     return Err(fail(reason));
                 }
-                Err(Attempt::Retry { reason, wait }) => (reason, wait),
+                Err(Attempt::Retry { reason, wait }) => {
+                    per.breaker.failed(self.config.breaker_failures, self.config.breaker_cooldown);
+                    (reason, wait)
+                }
             };
             if attempt >= self.config.retries {
-                per.breaker.failed(self.config.breaker_failures, self.config.breaker_cooldown);
                 return Err(fail(reason));
             }
             let delay = match wait {

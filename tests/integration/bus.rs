@@ -19,14 +19,14 @@ use tokio_util::sync::CancellationToken;
 
 use super::common::{demo_dir, load_demo, quick_upstream, replay_with_faults};
 
-const AMQP: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+pub const AMQP: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
 
 /// Bus tests share one broker and one restarts it: they run one at a time.
-static BROKER: Mutex<()> = Mutex::const_new(());
+pub static BROKER: Mutex<()> = Mutex::const_new(());
 
 /// A fixture message with its topic moved under `prefix` and, where given,
 /// its package-name fields re-targeted to a demo package.
-fn fixture(name: &str, prefix: &str, retarget: impl Fn(&mut Value)) -> Value {
+pub fn fixture(name: &str, prefix: &str, retarget: impl Fn(&mut Value)) -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/messages").join(name);
     let mut m: Value = serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
     let topic = m["topic"].as_str().expect("topic").to_string();
@@ -40,23 +40,28 @@ fn fixture(name: &str, prefix: &str, retarget: impl Fn(&mut Value)) -> Value {
     m
 }
 
-fn unique(tag: &str) -> String {
+pub fn unique(tag: &str) -> String {
     format!("{tag}{}x{}", std::process::id(), fastrand::u32(..))
 }
 
-struct Harness {
-    pool: PgPool,
-    faults: Faults,
-    base: String,
-    config: BusConfig,
-    channel: Channel,
+pub struct Harness {
+    pub pool: PgPool,
+    pub faults: Faults,
+    pub base: String,
+    pub config: BusConfig,
+    pub channel: Channel,
     _connection: Connection,
 }
 
 impl Harness {
-    async fn new(pool: PgPool) -> Harness {
+    pub async fn new(pool: PgPool) -> Harness {
         load_demo(&pool).await;
-        let (base, faults) = replay_with_faults(demo_dir()).await;
+        Harness::on(pool, demo_dir()).await
+    }
+
+    /// A harness replaying `dir`, with nothing loaded.
+    pub async fn on(pool: PgPool, dir: PathBuf) -> Harness {
+        let (base, faults) = replay_with_faults(dir).await;
         let name = unique("fp-test-");
         let config = BusConfig {
             amqp_url: AMQP.into(),
@@ -73,14 +78,19 @@ impl Harness {
         Harness { pool, faults, base, config, channel, _connection: connection }
     }
 
-    fn prefix(&self) -> String {
+    pub fn prefix(&self) -> String {
         self.config.prefixes[0].clone()
     }
 
-    fn start(&self) -> (CancellationToken, tokio::task::JoinHandle<Result<(), bus::BusError>>) {
+    pub fn start(&self) -> (CancellationToken, tokio::task::JoinHandle<Result<(), bus::BusError>>) {
+        self.start_on(self.pool.clone())
+    }
+
+    /// A worker with its own connection pool (as a separate process has).
+    pub fn start_on(&self, pool: PgPool) -> (CancellationToken, tokio::task::JoinHandle<Result<(), bus::BusError>>) {
         let stop = CancellationToken::new();
         let worker = bus::run_worker(
-            self.pool.clone(),
+            pool,
             quick_upstream(&self.base),
             self.config.clone(),
             WorkerStatus::default(),
@@ -89,7 +99,7 @@ impl Harness {
         (stop, tokio::spawn(worker))
     }
 
-    async fn publish(&self, m: &Value) {
+    pub async fn publish(&self, m: &Value) {
         let id = m["id"].as_str().map(String::from).unwrap_or_else(|| unique("id-"));
         consumer::publish(&self.channel, m["topic"].as_str().unwrap(), &id, &m["headers"], &m["body"])
             .await
@@ -97,7 +107,7 @@ impl Harness {
     }
 
     /// Publishes with the real `fedora-messaging` command-line client.
-    async fn publish_python(&self, messages: &[Value]) {
+    pub async fn publish_python(&self, messages: &[Value]) {
         let dir = tempdir();
         let conf = dir.join("fedora-messaging.toml");
         std::fs::write(&conf, format!("amqp_url = \"{AMQP}\"\npublish_exchange = \"amq.topic\"\n")).unwrap();
@@ -115,15 +125,15 @@ impl Harness {
         assert!(out.status.success(), "fedora-messaging publish: {}", String::from_utf8_lossy(&out.stderr));
     }
 
-    async fn events(&self, package: &str) -> Vec<db::events::EventRow> {
+    pub async fn events(&self, package: &str) -> Vec<db::events::EventRow> {
         db::events::recent(&self.pool, package, 50).await.unwrap()
     }
 
-    async fn row_version(&self, package: &str, tab: Tab) -> i64 {
+    pub async fn row_version(&self, package: &str, tab: Tab) -> i64 {
         db::tabs::get(&self.pool, package, tab, "").await.unwrap().map(|r| r.version).unwrap_or(0)
     }
 
-    async fn message_count(&self, queue: &str) -> u32 {
+    pub async fn message_count(&self, queue: &str) -> u32 {
         let q = self
             .channel
             .queue_declare(
@@ -136,7 +146,7 @@ impl Harness {
         q.message_count()
     }
 
-    async fn cleanup(self) {
+    pub async fn cleanup(self) {
         let queues = [
             self.config.queue.clone(),
             self.config.dead_queue(),
@@ -161,7 +171,7 @@ fn fedora_messaging_cli() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".tools/venv/bin/fedora-messaging"))
 }
 
-async fn eventually<F, Fut>(what: &str, timeout: Duration, mut check: F)
+pub async fn eventually<F, Fut>(what: &str, timeout: Duration, mut check: F)
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = bool>,
@@ -444,7 +454,7 @@ async fn two_workers_on_one_queue_agree(pool: PgPool) {
 }
 
 /// The worker binary, started as its own process against the test database.
-fn worker_process(h: &Harness) -> tokio::process::Child {
+pub fn worker_process(h: &Harness) -> tokio::process::Child {
     let options = h.pool.connect_options();
     let database = options.get_database().expect("test database name");
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
@@ -481,7 +491,7 @@ async fn publish_spread(h: &Harness, tag: &str, n: usize) -> Vec<String> {
     ids
 }
 
-async fn all_applied(h: &Harness, ids: &[String]) -> bool {
+pub async fn all_applied(h: &Harness, ids: &[String]) -> bool {
     let seen = db::events::seen(&h.pool, ids).await.unwrap();
     seen.len() == ids.len()
 }

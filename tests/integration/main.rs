@@ -2,7 +2,9 @@
 //! test, `sqlx::test`), the recorded upstream over HTTP, the in-process router.
 
 mod bus;
+mod bus_limits;
 mod common;
+mod never_stale;
 mod pages;
 mod refresh;
 mod search;
