@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Bus benchmark: event-to-fresh latency (publish -> row committed, seen via
 the NOTIFY the refresh sends at commit) with the recorded upstream answering
-in 5 ms, and the drain rate of a burst of build messages over many packages.
+in 5 ms, the drain rate of a burst of build messages over many packages, and
+one mdapi.repo.update naming 5,000 packages with one failing (time to apply
+all others, the worker's peak RSS, redeliveries).
 
 Run by bench/run (which builds, installs the Python deps and sets PATH):
     bench/bus.py --bin target/release/fedora-packages
@@ -59,10 +61,12 @@ def main():
     ap.add_argument("--burst", type=int, default=10_000)
     ap.add_argument("--samples", type=int, default=200)
     ap.add_argument("--delay-ms", type=int, default=5)
+    ap.add_argument("--fan-out", type=int, default=5000)
     args = ap.parse_args()
 
     rec = Path(tempfile.mkdtemp(prefix="fp-bench-rec-"))
-    run([sys.executable, str(ROOT / "bench/make_recordings.py"), str(rec), str(args.packages)], stdout=subprocess.DEVNULL)
+    composed = max(args.packages, args.fan_out)
+    run([sys.executable, str(ROOT / "bench/make_recordings.py"), str(rec), str(composed)], stdout=subprocess.DEVNULL)
     env = dict(os.environ, DATABASE_URL=args.database, RUST_LOG="warn")
     replay = subprocess.Popen([args.bin, "upstream-replay", "--dir", str(rec), "--addr", "127.0.0.1:18089",
                                "--delay-ms", str(args.delay_ms)], env=env, stdout=subprocess.DEVNULL)
@@ -70,11 +74,13 @@ def main():
     try:
         time.sleep(0.5)
         env["UPSTREAM_BASE_URL"] = "http://127.0.0.1:18089"
+        run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", args.database.rsplit("/", 1)[1]])
         run([args.bin, "migrate"], env=env, stdout=subprocess.DEVNULL)
-        t = time.time()
-        run([args.bin, "sync", "--all", "--concurrency", "16"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        sync_s = time.time() - t
         names = [f"bench-pkg-{i:03d}" for i in range(1, args.packages + 1)]
+        demo = ["colin", "packit", "python-bugzilla", "python-ogr", "python-requre", "python-specfile"]
+        t = time.time()
+        run([args.bin, "sync", "--concurrency", "16", *demo, *names], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sync_s = time.time() - t
 
         queue = f"fp-bench-{uuid.uuid4().hex[:8]}"
         prefix = f"org.fedoraproject.bench{uuid.uuid4().hex[:8]}"
@@ -131,6 +137,10 @@ def main():
                 break
             time.sleep(0.025)
         drain_s = time.perf_counter() - t0
+        worker.terminate()
+        worker.wait(timeout=60)
+
+        fan = fan_out(args, ch, db, wenv, rec, prefix, queue)
 
         print()
         print(f"### Bus benchmark ({args.packages} composed packages, recorded upstream answering in {args.delay_ms} ms)")
@@ -145,6 +155,13 @@ def main():
         print(f"| burst publish ({args.burst} messages, pika) | {publish_s:.1f} s |")
         print(f"| burst drain (worker start to all applied) | {drain_s:.2f} s |")
         print(f"| drain rate | {args.burst / drain_s:,.0f} events/s |")
+        print()
+        print(f"### One `mdapi.repo.update` naming {args.fan_out:,} packages, one of them failing")
+        print()
+        print("| measure | value |")
+        print("|---|---|")
+        for k, v in fan.items():
+            print(f"| {k} | {v} |")
         ch.queue_delete(queue)
         for q in [f"{queue}.dead"] + [f"{queue}.retry.{i}" for i in range(5)]:
             ch.queue_delete(q)
@@ -153,6 +170,71 @@ def main():
         if worker:
             worker.terminate()
         replay.terminate()
+
+
+def peak_rss_mb(pid):
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def fan_out(args, ch, db, wenv, rec, prefix, queue):
+    """One message naming `args.fan_out` packages; one package's mdapi answers 500."""
+    names = [f"bench-pkg-{i:03d}" for i in range(1, args.fan_out + 1)]
+    db.execute("INSERT INTO packages (name, source_name, version) SELECT n, n, 0 FROM unnest(%s::text[]) n "
+               "ON CONFLICT (name) DO NOTHING", (names,))
+    failing = "bench-pkg-042"
+    fault = json.dumps({"service": "mdapi", "path": f"/{failing}", "count": 1_000_000}).encode()
+    import urllib.request
+    urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:18089/_replay/faults", data=fault, method="PUT",
+                                                  headers={"Content-Type": "application/json"}))
+    m = json.loads((ROOT / "tests/fixtures/messages/mdapi.repo.update.json").read_text())
+    m["topic"] = prefix + ".mdapi.repo.update"
+    m["body"]["packages"] = names
+    log = open(rec / "worker-fanout.log", "w")
+    started = db.execute("SELECT now()").fetchone()[0]
+    # Its own queue: retry queues are declared with their delays, which differ here.
+    queue = f"{queue}-fanout"
+    worker = subprocess.Popen([args.bin, "worker"], env=dict(wenv, AMQP_QUEUE=queue, RETRY_DELAYS="1,1", RUST_LOG="info"),
+                              stdout=log, stderr=log)
+    time.sleep(1.0)
+    t0 = time.perf_counter()
+    publish(ch, m, f"fanout-{uuid.uuid4().hex}")
+    applied, peak = 0, 0.0
+    while time.perf_counter() - t0 < 900:
+        applied = db.execute("SELECT count(DISTINCT package) FROM tab_rows WHERE tab = 'contents' AND fetched_at > %s "
+                             "AND package LIKE 'bench-pkg-%%'", (started,)).fetchone()[0]
+        peak = max(peak, peak_rss_mb(worker.pid))
+        if applied >= len(names) - 1:
+            break
+        time.sleep(0.5)
+    took = time.perf_counter() - t0
+    dead = 0
+    while time.perf_counter() - t0 < took + 30:
+        dead = ch.queue_declare(f"{queue}.dead", passive=True).method.message_count
+        if dead >= 1:
+            break
+        time.sleep(0.5)
+    peak = max(peak, peak_rss_mb(worker.pid))
+    worker.terminate()
+    worker.wait(timeout=60)
+    log.close()
+    text = (rec / "worker-fanout.log").read_text()
+    returned = text.count("handed back to the queue") + text.count("reconnecting")
+    urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:18089/_replay/faults", method="DELETE"))
+    for q in [queue, f"{queue}.dead", f"{queue}.retry.0", f"{queue}.retry.1"]:
+        ch.queue_delete(q)
+    return {
+        "packages applied (all but the failing one)": f"{applied:,} of {len(names) - 1:,}",
+        "time to apply them": f"{took:.1f} s",
+        "worker peak RSS": f"{peak:.0f} MB",
+        "failing package dead-lettered alone (after its retries)": "yes" if dead == 1 else f"no ({dead} dead letters)",
+        "deliveries handed back or channels lost (redeliveries)": str(returned),
+    }
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen crate pinned in Car
 CARGO_LEPTOS_VERSION=0.3.11
 BINARYEN_VERSION=132.0.0       # Debian's wasm-opt 108 corrupts the bundle
 FEDORA_MESSAGING_VERSION=3.9.1
+SQLX_CLI_VERSION=0.8.6          # must match the sqlx crate
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
 # Any build of the server (cargo-leptos, cargo test) must agree on the bundle's
 # name, or a server built outside cargo-leptos asks for `*_bg.wasm`.
@@ -53,6 +54,14 @@ install_cargo_leptos() {
       cargo install --path . --locked --features no_downloads
   )
   rm -rf "$src"
+}
+
+# sqlx-cli: `cargo sqlx prepare` writes and checks the offline query data in .sqlx/.
+setup_sqlx_cli() {
+  if ! cargo sqlx --version 2>/dev/null | grep -q "$SQLX_CLI_VERSION"; then
+    say "installing sqlx-cli $SQLX_CLI_VERSION (about 7 minutes, once)"
+    cargo install sqlx-cli --version "$SQLX_CLI_VERSION" --no-default-features --features postgres,rustls --locked
+  fi
 }
 
 setup_test_tools() {

@@ -74,7 +74,11 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Er
     // Random reads cost about what sequential ones do on SSDs; at the default
     // (4) the planner sorts every name a short prefix matches instead of
     // walking the prefix index in order (30 ms instead of 0.5 ms for `lib`).
-    let options = url.parse::<sqlx::postgres::PgConnectOptions>()?.options([("random_page_cost", "1.1")]);
+    // Statements are planned for their values each time: a cached generic
+    // plan cannot use the prefix index, since it does not know the pattern.
+    let options = url
+        .parse::<sqlx::postgres::PgConnectOptions>()?
+        .options([("random_page_cost", "1.1"), ("plan_cache_mode", "force_custom_plan")]);
     PgPoolOptions::new()
         .max_connections(max_connections)
         .acquire_timeout(Duration::from_secs(5))
@@ -88,7 +92,20 @@ pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
 
 /// Takes the version of a refresh that is starting (see `tab_rows.version`).
 pub async fn next_version(pool: &PgPool) -> Result<i64, DbError> {
-    Ok(sqlx::query_scalar("SELECT nextval('refresh_version')").fetch_one(pool).await?)
+    Ok(sqlx::query_scalar!(r#"SELECT nextval('refresh_version') AS "v!""#).fetch_one(pool).await?)
+}
+
+/// Takes `n` versions at once, for a batch of refreshes starting together.
+pub async fn next_versions(pool: &PgPool, n: usize) -> Result<Vec<i64>, DbError> {
+    Ok(sqlx::query_scalar!(r#"SELECT nextval('refresh_version') AS "v!" FROM generate_series(1, $1)"#, n as i32)
+        .fetch_all(pool)
+        .await?)
+}
+
+/// Whether the database answers at all (for `/readyz`).
+pub async fn ping(pool: &PgPool) -> Result<(), DbError> {
+    sqlx::query!("SELECT 1 AS one").fetch_one(pool).await?;
+    Ok(())
 }
 
 /// The channel on which every committed change of a package's rows is announced.
@@ -100,9 +117,7 @@ pub async fn notify_changed(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     packages: &[String],
 ) -> Result<(), DbError> {
-    sqlx::query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p")
-        .bind(CHANGED_CHANNEL)
-        .bind(packages)
+    sqlx::query!("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p", CHANGED_CHANNEL, packages)
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -2,6 +2,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
+use crate::model::route::{self, Route};
 use crate::model::Tab;
 
 /// The `{name}` of `/packages/{name}/...`, percent-decoded.
@@ -19,13 +20,9 @@ pub fn branch_param() -> Memo<Option<String>> {
 /// The tab the URL shows; the bare package URL is the overview.
 pub fn active_tab() -> Memo<Tab> {
     let location = use_location();
-    Memo::new(move |_| {
-        let path = location.pathname.get();
-        let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        match segments.as_slice() {
-            ["packages", _, tab, ..] => Tab::from_slug(tab).unwrap_or(Tab::Overview),
-            _ => Tab::Overview,
-        }
+    Memo::new(move |_| match Route::parse(&location.pathname.get(), None) {
+        Route::Package { tab, .. } => tab,
+        _ => Tab::Overview,
     })
 }
 
@@ -33,12 +30,5 @@ pub fn active_tab() -> Memo<Tab> {
 /// query map decodes twice, which mangles a literal `%` someone searches for).
 pub fn query_param(key: &'static str) -> Memo<Option<String>> {
     let location = use_location();
-    Memo::new(move |_| {
-        let search = location.search.get();
-        search.trim_start_matches('?').split('&').find_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (k == key)
-                .then(|| percent_encoding::percent_decode_str(&v.replace('+', " ")).decode_utf8_lossy().into_owned())
-        })
-    })
+    Memo::new(move |_| route::query_param(&location.search.get(), key))
 }

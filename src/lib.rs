@@ -15,11 +15,15 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod bus;
 #[cfg(feature = "ssr")]
+pub mod cli;
+#[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
-pub mod refresh;
+pub mod dev;
 #[cfg(feature = "ssr")]
-pub mod replay;
+pub mod read;
+#[cfg(feature = "ssr")]
+pub mod refresh;
 #[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]

@@ -7,8 +7,11 @@ mod changelog;
 mod contents;
 mod dependencies;
 mod events;
+pub mod links;
 mod overview;
 mod package;
+pub mod release;
+pub mod route;
 mod search;
 mod sources;
 pub mod storable;
@@ -25,6 +28,7 @@ pub use overview::{
     BugCounts, BuildSummary, Maintainers, Overview, PackageInfo, Part, ReleaseLine, ReleaseVersions, UpdateRef,
 };
 pub use package::{Branch, PackageHeader, TabView};
+pub use release::Release;
 pub use search::{SearchHit, SearchResults, Suggestion};
 pub use sources::{SourceCommit, Sources, SpecEntry, SpecFile};
 pub use tab::{Tab, TabPayload};

@@ -16,7 +16,6 @@ use sqlx::{Acquire, PgPool};
 use crate::db::{self, DbError};
 use crate::model::Tab;
 use crate::upstream::{Service, Upstream, UpstreamError};
-pub use build::latest_build_commit;
 pub use fetch::Fetched;
 pub use write::Outcome;
 
@@ -148,10 +147,7 @@ pub async fn refresh_batch(
         return Ok(HashMap::new());
     }
     // One version per package, all taken before any fetch starts.
-    let mut versions: Vec<i64> = sqlx::query_scalar("SELECT nextval('refresh_version') FROM generate_series(1, $1)")
-        .bind(scopes.len() as i64)
-        .fetch_all(pool)
-        .await?;
+    let mut versions = db::next_versions(pool, scopes.len()).await?;
     let mut fetched = fetch_many(pool, up, scopes, &mut versions, concurrency).await?;
     fetched.sort_by(|a, b| a.source.cmp(&b.source));
     let chunk = fetched.len().div_ceil(WRITERS).max(1);

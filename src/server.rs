@@ -1,10 +1,10 @@
-//! Server-only plumbing: configuration, shared state, the HTTP router.
+//! Server-only plumbing: the HTTP router, the page cache, metrics, health
+//! endpoints, and the state handlers share. Nothing below this layer
+//! (read, refresh, db, upstream, model) imports it.
 
-pub mod commands;
-pub mod config;
+pub mod compress;
 pub mod health;
 pub mod metrics;
 pub mod page_cache;
-pub mod read;
 pub mod router;
 pub mod state;

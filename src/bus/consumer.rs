@@ -110,6 +110,7 @@ async fn session(
             // consumer timeout would close the channel and redeliver everything.
             let requeue = BasicNackOptions { multiple: false, requeue: true };
             channel.basic_nack(stale.delivery.delivery_tag, requeue).await?;
+            tracing::warn!(topic = %stale.message.topic, message.id = %stale.message.id, "held too long unprocessed; handed back to the queue");
             status.count(&stale.topic, Outcome::Returned);
         }
         let batch = inbox.take_batch(config);

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use crate::db;
 use crate::model::Tab;
 use crate::refresh::{self, Scope};
-use crate::upstream::Upstream;
+use crate::upstream::{Service, Upstream};
 
 /// Settings of the sweep.
 #[derive(Debug, Clone)]
@@ -26,8 +26,12 @@ pub struct SweepConfig {
     pub batch: i64,
     /// Requests per second to each upstream service.
     pub rate: NonZeroU32,
-    /// Every this many sweeps of a source, its dependencies are refreshed
-    /// too (one mdapi call per capability: by far the dearest tab).
+    /// Every this many sweeps of a source, its mdapi tabs (overview info,
+    /// contents, changelog) are refreshed too: mdapi costs a dozen calls
+    /// per branch where the other services cost one or two in all.
+    pub mdapi_every: u32,
+    /// Every this many sweeps, its dependencies too (one mdapi call per
+    /// capability: by far the dearest tab).
     pub deep_every: u32,
     /// How long a claim holds before another worker may take the source.
     pub lease: Duration,
@@ -39,7 +43,8 @@ impl Default for SweepConfig {
             every: Duration::from_secs(3600),
             batch: 50,
             rate: NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN),
-            deep_every: 8,
+            mdapi_every: 4,
+            deep_every: 64,
             lease: Duration::from_secs(600),
         }
     }
@@ -87,7 +92,7 @@ pub async fn round(pool: &PgPool, upstream: &Upstream, config: &SweepConfig) -> 
     let claims = db::sweep::claim(pool, config.batch, due_before, config.lease).await?;
     let results: Vec<(String, Option<String>)> = futures::stream::iter(claims)
         .map(|claim| async move {
-            let scope = scope(claim.sweeps, config.deep_every);
+            let scope = scope(&claim.source, claim.sweeps, config);
             let error = match refresh::refresh_scope(pool, upstream, &claim.source, &scope).await {
                 Ok(report) if report.failures.is_empty() => None,
                 Ok(report) => Some(report.failures.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("; ")),
@@ -110,12 +115,31 @@ pub async fn round(pool: &PgPool, upstream: &Upstream, config: &SweepConfig) -> 
     Ok(out)
 }
 
-/// What a source's sweep covers: everything but the dependencies, which
-/// only every `deep_every`-th sweep refreshes (see the README's arithmetic).
-pub fn scope(sweeps: i64, deep_every: u32) -> Scope {
-    let deep = sweeps % i64::from(deep_every.max(1)) == 0;
-    let tabs: Vec<Tab> = Tab::ALL.into_iter().filter(|t| deep || *t != Tab::Dependencies).collect();
-    Scope::tabs(&tabs)
+/// What the `sweeps`-th sweep of a source covers: Koji, Bodhi, Bugzilla
+/// and dist-git every time; mdapi's tabs every `mdapi_every`-th time and
+/// the dependencies every `deep_every`-th. Each source starts at its own
+/// offset (a hash of its name), so every round carries its share of the
+/// dear tabs instead of all sources taking them in the same round. The
+/// README has the arithmetic behind the defaults.
+pub fn scope(source: &str, sweeps: i64, config: &SweepConfig) -> Scope {
+    let offset = xxhash_rust::xxh3::xxh3_64(source.as_bytes());
+    let every = |n: u32| {
+        let n = u64::from(n.max(1));
+        (sweeps as u64).wrapping_add(offset % n).is_multiple_of(n)
+    };
+    let (mdapi, deep) = (every(config.mdapi_every) || every(config.deep_every), every(config.deep_every));
+    let mut tabs = vec![Tab::Overview, Tab::Builds, Tab::Updates, Tab::Bugs, Tab::Sources];
+    if mdapi {
+        tabs.extend([Tab::Contents, Tab::Changelog]);
+    }
+    if deep {
+        tabs.push(Tab::Dependencies);
+    }
+    let mut scope = Scope::tabs(&tabs);
+    if !mdapi {
+        scope.overview_parts = [Service::Koji, Service::Bodhi, Service::Bugzilla, Service::DistGit].into();
+    }
+    scope
 }
 
 async fn until_next_due(pool: &PgPool, config: &SweepConfig) -> Duration {
@@ -134,5 +158,30 @@ async fn prune(pool: &PgPool) {
     }
     if let Err(e) = db::failures::prune(pool, chrono::Duration::days(30)).await {
         tracing::warn!(error = %e, "pruning refresh_failures failed");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dear_tabs_are_swept_less_often_and_spread_out() {
+        let config = SweepConfig { mdapi_every: 4, deep_every: 64, ..SweepConfig::default() };
+        let sweeps: Vec<Scope> = (0..128).map(|n| scope("python-requre", n, &config)).collect();
+        let with = |tab: Tab| sweeps.iter().filter(|s| s.tabs.contains(&tab)).count();
+        assert_eq!(with(Tab::Builds), 128);
+        assert_eq!(with(Tab::Dependencies), 2);
+        // Every 4th, plus the deep ones where they do not fall on one of those.
+        assert!((32..=34).contains(&with(Tab::Contents)), "{}", with(Tab::Contents));
+        for s in &sweeps {
+            let mdapi = s.tabs.contains(&Tab::Contents);
+            assert_eq!(s.overview_parts.is_empty(), mdapi, "the mdapi part goes with the mdapi tabs");
+            assert!(mdapi || s.overview_parts.contains(&Service::Koji));
+        }
+        // In one round, about a quarter of the sources take mdapi's tabs.
+        let names: Vec<String> = (0..1000).map(|i| format!("pkg-{i}")).collect();
+        let dear = names.iter().filter(|n| scope(n, 7, &config).tabs.contains(&Tab::Contents)).count();
+        assert!((180..320).contains(&dear), "{dear} of 1000");
     }
 }

@@ -9,7 +9,7 @@ use super::DbError;
 /// How many events a package keeps.
 pub const KEEP_PER_PACKAGE: i64 = 20;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EventRow {
     pub package: String,
     pub at: DateTime<Utc>,
@@ -19,11 +19,12 @@ pub struct EventRow {
 }
 
 pub async fn recent(pool: &PgPool, package: &str, limit: i64) -> Result<Vec<EventRow>, DbError> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_as!(
+        EventRow,
         "SELECT package, at, topic, agent, summary FROM package_events WHERE package = $1 ORDER BY at DESC, id DESC LIMIT $2",
+        package,
+        limit,
     )
-    .bind(package)
-    .bind(limit)
     .fetch_all(pool)
     .await?)
 }
@@ -51,32 +52,31 @@ pub async fn record_many(pool: &PgPool, events: &[(EventRow, String)]) -> Result
     let mut tx = pool.begin().await?;
     // Pruning locks other workers' rows of the same packages: one recorder
     // at a time, so two workers never take them in opposite orders.
-    sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(EVENTS_LOCK).execute(&mut *tx).await?;
-    sqlx::query(
+    sqlx::query!("SELECT pg_advisory_xact_lock($1)", EVENTS_LOCK).execute(&mut *tx).await?;
+    sqlx::query!(
         "INSERT INTO package_events (package, at, topic, agent, summary, message_id)
          SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])",
+        &col(|e| &e.package),
+        &ats,
+        &col(|e| &e.topic),
+        &agents as &[Option<String>],
+        &col(|e| &e.summary),
+        &ids,
     )
-    .bind(col(|e| &e.package))
-    .bind(&ats)
-    .bind(col(|e| &e.topic))
-    .bind(&agents)
-    .bind(col(|e| &e.summary))
-    .bind(&ids)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "DELETE FROM package_events e USING (
             SELECT id, row_number() OVER (PARTITION BY package ORDER BY at DESC, id DESC) AS n
             FROM package_events WHERE package = ANY($1)) old
          WHERE e.id = old.id AND old.n > $2",
+        &packages,
+        KEEP_PER_PACKAGE,
     )
-    .bind(&packages)
-    .bind(KEEP_PER_PACKAGE)
     .execute(&mut *tx)
     .await?;
     // Sub-packages show their source's recent activity: announce them too.
-    let affected: Vec<String> = sqlx::query_scalar("SELECT name FROM packages WHERE source_name = ANY($1)")
-        .bind(&packages)
+    let affected: Vec<String> = sqlx::query_scalar!("SELECT name FROM packages WHERE source_name = ANY($1)", &packages)
         .fetch_all(&mut *tx)
         .await?;
     super::notify_changed(&mut tx, &affected).await?;
@@ -97,24 +97,22 @@ pub const MAX_EVENT_TEXT: usize = 500;
 
 /// Which of these message ids were applied already.
 pub async fn seen(pool: &PgPool, ids: &[String]) -> Result<Vec<String>, DbError> {
-    Ok(sqlx::query_scalar("SELECT message_id FROM bus_seen WHERE message_id = ANY($1)")
-        .bind(ids)
-        .fetch_all(pool)
-        .await?)
+    Ok(sqlx::query_scalar!("SELECT message_id FROM bus_seen WHERE message_id = ANY($1)", ids).fetch_all(pool).await?)
 }
 
 pub async fn mark_seen(pool: &PgPool, ids: &[String]) -> Result<(), DbError> {
-    sqlx::query("INSERT INTO bus_seen (message_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING")
-        .bind(ids)
+    sqlx::query!("INSERT INTO bus_seen (message_id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING", ids)
         .execute(pool)
         .await?;
     Ok(())
 }
 
 pub async fn prune_seen(pool: &PgPool, older_than: chrono::Duration) -> Result<u64, DbError> {
-    let done = sqlx::query("DELETE FROM bus_seen WHERE seen_at < now() - $1::interval")
-        .bind(format!("{} seconds", older_than.num_seconds()))
-        .execute(pool)
-        .await?;
+    let done = sqlx::query!(
+        "DELETE FROM bus_seen WHERE seen_at < now() - make_interval(secs => $1)",
+        older_than.num_seconds() as f64
+    )
+    .execute(pool)
+    .await?;
     Ok(done.rows_affected())
 }

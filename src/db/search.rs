@@ -15,7 +15,6 @@ pub fn clean(query: &str) -> String {
     cleaned.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-#[derive(sqlx::FromRow)]
 struct HitRow {
     name: String,
     summary: String,
@@ -33,7 +32,8 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64, offset: i64) -> Resu
     }
     // Folding in SQL (fold_name) keeps one definition; LIKE patterns are
     // escaped here. Trigram "contains" needs three characters to use its index.
-    let rows: Vec<HitRow> = sqlx::query_as(
+    let rows: Vec<HitRow> = sqlx::query_as!(
+        HitRow,
         r#"
         WITH q AS (
             SELECT fold_name($1) AS f,
@@ -73,18 +73,15 @@ pub async fn search(pool: &PgPool, query: &str, limit: i64, offset: i64) -> Resu
             LIMIT $2 OFFSET $3
         )
         -- The source rows are looked up for the shown page only.
-        SELECT g.source_name AS name, coalesce(s.summary, '') AS summary, coalesce(s.version_label, '') AS version,
-               coalesce(g.subs, '{}') AS subs, g.total
+        SELECT g.source_name AS "name!", coalesce(s.summary, '') AS "summary!",
+               coalesce(s.version_label, '') AS "version!", coalesce(g.subs, '{}') AS "subs!", g.total AS "total!"
         FROM page g LEFT JOIN packages s ON s.name = g.source_name
         ORDER BY g.tier, g.score DESC, length(g.source_name), g.source_name
         "#,
+        query,
+        limit,
+        offset,
     )
-    // Planned afresh for each query's values: a cached generic plan cannot
-    // use the prefix index, since it does not know the pattern.
-    .persistent(false)
-    .bind(&query)
-    .bind(limit)
-    .bind(offset)
     .fetch_all(pool)
     .await?;
     let total = rows.first().map(|r| r.total).unwrap_or(0);
@@ -102,7 +99,7 @@ pub async fn suggest(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<Sugge
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(String, String, String, bool)> = sqlx::query_as(
+    let rows = sqlx::query!(
         r#"
         -- Not materialized: inlined, the patterns become constants the planner
         -- can match to the prefix index.
@@ -121,15 +118,15 @@ pub async fn suggest(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<Sugge
           LIMIT $2)
         LIMIT $2
         "#,
+        query,
+        limit,
     )
-    // Planned afresh for each query's values: a cached generic plan cannot
-    // use the prefix index, since it does not know the pattern.
-    .persistent(false)
-    .bind(&query)
-    .bind(limit)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(|(name, source, summary, _)| Suggestion { name, source, summary }).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| Some(Suggestion { name: r.name?, source: r.source_name?, summary: r.summary? }))
+        .collect())
 }
 
 /// Source packages whose names look like the query, for "did you mean".
@@ -138,17 +135,14 @@ pub async fn similar(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<Strin
     if query.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(sqlx::query_scalar(
+    Ok(sqlx::query_scalar!(
         "SELECT name FROM packages
          WHERE fold_name($1) <> '' AND folded_name % fold_name($1)
          ORDER BY similarity(folded_name, fold_name($1)) DESC, name
          LIMIT $2",
+        query,
+        limit,
     )
-    // Planned afresh for each query's values: a cached generic plan cannot
-    // use the prefix index, since it does not know the pattern.
-    .persistent(false)
-    .bind(&query)
-    .bind(limit)
     .fetch_all(pool)
     .await?)
 }

@@ -1,14 +1,19 @@
 //! The `tab_rows` table: each (package, tab, branch)'s ready-to-render payload.
+use std::collections::{BTreeSet, HashMap};
+
 use chrono::{DateTime, Utc};
 use serde::{de::DeserializeOwned, Serialize};
 use sqlx::types::Json;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgExecutor, PgPool, Postgres, Transaction};
 
 use super::DbError;
 use crate::model::Tab;
 
+/// How the table spells "no branch": tabs that do not differ per release.
+const WHOLE: &str = "";
+
 /// A stored tab row, its payload still JSON.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct StoredRow {
     pub payload: Json<serde_json::Value>,
     pub fetched_at: DateTime<Utc>,
@@ -27,65 +32,66 @@ impl StoredRow {
     }
 }
 
+/// A row: `branch` is `None` for tabs that do not differ per release.
 pub async fn get<'e>(
-    db: impl sqlx::PgExecutor<'e>,
+    db: impl PgExecutor<'e>,
     package: &str,
     tab: Tab,
-    branch: &str,
+    branch: Option<&str>,
 ) -> Result<Option<StoredRow>, DbError> {
-    Ok(sqlx::query_as(
-        "SELECT payload, fetched_at, version FROM tab_rows WHERE package = $1 AND tab = $2 AND branch = $3",
+    Ok(sqlx::query_as!(
+        StoredRow,
+        r#"SELECT payload AS "payload: Json<serde_json::Value>", fetched_at, version
+           FROM tab_rows WHERE package = $1 AND tab = $2 AND branch = $3"#,
+        package,
+        tab.slug(),
+        branch.unwrap_or(WHOLE),
     )
-    .bind(package)
-    .bind(tab.slug())
-    .bind(branch)
     .fetch_optional(db)
     .await?)
 }
 
 /// Per package, the release branches its per-release rows exist for: a
 /// refresh does not read mdapi's "no such package" there as "gone".
-pub async fn known_branches(
-    pool: &PgPool,
-    packages: &[String],
-) -> Result<std::collections::HashMap<String, std::collections::BTreeSet<String>>, DbError> {
-    let rows: Vec<(String, String)> = sqlx::query_as(
+pub async fn known_branches(pool: &PgPool, packages: &[String]) -> Result<HashMap<String, BTreeSet<String>>, DbError> {
+    let rows = sqlx::query!(
         "SELECT DISTINCT package, branch FROM tab_rows
          WHERE package = ANY($1) AND tab IN ('contents', 'changelog', 'dependencies') AND branch <> ''",
+        packages,
     )
-    .bind(packages)
     .fetch_all(pool)
     .await?;
-    let mut out: std::collections::HashMap<String, std::collections::BTreeSet<String>> = Default::default();
-    for (package, branch) in rows {
-        out.entry(package).or_default().insert(branch);
+    let mut out: HashMap<String, BTreeSet<String>> = HashMap::new();
+    for row in rows {
+        out.entry(row.package).or_default().insert(row.branch);
     }
     Ok(out)
 }
 
 /// The branches a per-release tab has rows for.
 pub async fn branches(pool: &PgPool, package: &str, tab: Tab) -> Result<Vec<String>, DbError> {
-    Ok(sqlx::query_scalar("SELECT branch FROM tab_rows WHERE package = $1 AND tab = $2 AND branch <> ''")
-        .bind(package)
-        .bind(tab.slug())
-        .fetch_all(pool)
-        .await?)
+    Ok(sqlx::query_scalar!(
+        "SELECT branch FROM tab_rows WHERE package = $1 AND tab = $2 AND branch <> ''",
+        package,
+        tab.slug(),
+    )
+    .fetch_all(pool)
+    .await?)
 }
 
-/// The row as the refresh path reads it before merging, locked until commit.
+/// The whole-package row as the refresh path reads it before merging, locked until commit.
 pub async fn get_for_update(
     tx: &mut Transaction<'_, Postgres>,
     package: &str,
     tab: Tab,
-    branch: &str,
 ) -> Result<Option<StoredRow>, DbError> {
-    Ok(sqlx::query_as(
-        "SELECT payload, fetched_at, version FROM tab_rows
-         WHERE package = $1 AND tab = $2 AND branch = $3 FOR UPDATE",
+    Ok(sqlx::query_as!(
+        StoredRow,
+        r#"SELECT payload AS "payload: Json<serde_json::Value>", fetched_at, version
+           FROM tab_rows WHERE package = $1 AND tab = $2 AND branch = '' FOR UPDATE"#,
+        package,
+        tab.slug(),
     )
-    .bind(package)
-    .bind(tab.slug())
-    .bind(branch)
     .fetch_optional(&mut **tx)
     .await?)
 }
@@ -94,10 +100,23 @@ pub async fn get_for_update(
 pub struct NewRow<'a, T> {
     pub package: &'a str,
     pub tab: Tab,
-    pub branch: &'a str,
+    /// `None` for tabs that do not differ per release.
+    pub branch: Option<&'a str>,
     pub payload: &'a T,
     pub fetched_at: DateTime<Utc>,
-    pub source_version: &'a str,
+}
+
+impl<T: Serialize> NewRow<'_, T> {
+    /// The payload as stored: JSON, with no NUL whatever its source (the
+    /// last check before SQL; see `model::storable`).
+    fn json(&self) -> Result<Json<serde_json::Value>, DbError> {
+        let mut payload = serde_json::to_value(self.payload).map_err(|source| DbError::Payload {
+            what: format!("{}/{} (serializing)", self.package, self.tab.slug()),
+            source,
+        })?;
+        crate::model::storable::clean_json(&mut payload);
+        Ok(Json(payload))
+    }
 }
 
 /// Replaces a row, unless a refresh that started later already wrote it.
@@ -107,7 +126,22 @@ pub async fn put<T: Serialize>(
     row: NewRow<'_, T>,
     version: i64,
 ) -> Result<bool, DbError> {
-    upsert(tx, row, version, "WHERE tab_rows.version < EXCLUDED.version").await
+    let done = sqlx::query!(
+        "INSERT INTO tab_rows (package, tab, branch, payload, fetched_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (package, tab, branch) DO UPDATE SET
+            payload = EXCLUDED.payload, fetched_at = EXCLUDED.fetched_at, version = EXCLUDED.version
+         WHERE tab_rows.version < EXCLUDED.version",
+        row.package,
+        row.tab.slug(),
+        row.branch.unwrap_or(WHOLE),
+        row.json()? as _,
+        row.fetched_at,
+        version,
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Replaces a row the caller holds locked (`get_for_update`) and has merged.
@@ -116,44 +150,24 @@ pub async fn put_locked<T: Serialize>(
     row: NewRow<'_, T>,
     version: i64,
 ) -> Result<bool, DbError> {
-    upsert(tx, row, version, "").await
-}
-
-/// The one row write; `guard` is an optional `WHERE` on the conflict update.
-async fn upsert<T: Serialize>(
-    tx: &mut Transaction<'_, Postgres>,
-    row: NewRow<'_, T>,
-    version: i64,
-    guard: &'static str,
-) -> Result<bool, DbError> {
-    let sql = format!(
-        "INSERT INTO tab_rows (package, tab, branch, payload, fetched_at, version, source_version)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)
+    let done = sqlx::query!(
+        "INSERT INTO tab_rows (package, tab, branch, payload, fetched_at, version)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (package, tab, branch) DO UPDATE SET
-            payload = EXCLUDED.payload, fetched_at = EXCLUDED.fetched_at,
-            version = EXCLUDED.version, source_version = EXCLUDED.source_version
-         {guard}"
-    );
-    // The last check before SQL: no NUL reaches jsonb, whatever the source.
-    let mut payload = serde_json::to_value(row.payload).map_err(|source| DbError::Payload {
-        what: format!("{}/{} (serializing)", row.package, row.tab.slug()),
-        source,
-    })?;
-    crate::model::storable::clean_json(&mut payload);
-    let done = sqlx::query(&sql)
-        .bind(row.package)
-        .bind(row.tab.slug())
-        .bind(row.branch)
-        .bind(Json(payload))
-        .bind(row.fetched_at)
-        .bind(version)
-        .bind(row.source_version)
-        .execute(&mut **tx)
-        .await?;
+            payload = EXCLUDED.payload, fetched_at = EXCLUDED.fetched_at, version = EXCLUDED.version",
+        row.package,
+        row.tab.slug(),
+        row.branch.unwrap_or(WHOLE),
+        row.json()? as _,
+        row.fetched_at,
+        version,
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
-/// Drops the rows of branches a package no longer ships in.
+/// Drops a package's per-release rows of branches not in `keep`.
 pub async fn delete_other_branches(
     tx: &mut Transaction<'_, Postgres>,
     package: &str,
@@ -161,37 +175,26 @@ pub async fn delete_other_branches(
     keep: &[String],
     version: i64,
 ) -> Result<(), DbError> {
-    sqlx::query(
+    sqlx::query!(
         "DELETE FROM tab_rows WHERE package = $1 AND tab = $2 AND branch <> ''
          AND NOT (branch = ANY($3)) AND version < $4",
+        package,
+        tab.slug(),
+        keep,
+        version,
     )
-    .bind(package)
-    .bind(tab.slug())
-    .bind(keep)
-    .bind(version)
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// Source packages whose rows are oldest; packages with no rows at all first.
-pub async fn oldest_sources(pool: &PgPool, limit: i64) -> Result<Vec<String>, DbError> {
-    Ok(sqlx::query_scalar(
-        "SELECT p.source_name FROM packages p LEFT JOIN tab_rows t ON t.package = p.name
-         GROUP BY p.source_name
-         ORDER BY min(t.fetched_at) ASC NULLS FIRST, p.source_name
-         LIMIT $1",
-    )
-    .bind(limit)
-    .fetch_all(pool)
-    .await?)
-}
-
 /// Age of the oldest row per tab, in seconds (stale data cannot hide).
 pub async fn oldest_age_by_tab(pool: &PgPool) -> Result<Vec<(String, f64)>, DbError> {
-    Ok(sqlx::query_as(
-        "SELECT tab, EXTRACT(EPOCH FROM now() - min(fetched_at))::float8 FROM tab_rows GROUP BY tab ORDER BY tab",
+    let rows = sqlx::query!(
+        r#"SELECT tab, EXTRACT(EPOCH FROM now() - min(fetched_at))::float8 AS "age!"
+           FROM tab_rows GROUP BY tab ORDER BY tab"#
     )
     .fetch_all(pool)
-    .await?)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.tab, r.age)).collect())
 }

@@ -32,6 +32,16 @@ impl super::TabPayload for Builds {
     }
 }
 
+impl Builds {
+    /// The dist-git commit the newest build came from (`git+https://...#sha`).
+    pub fn latest_commit(&self) -> Option<super::SourceCommit> {
+        let build = self.builds.iter().find(|b| b.source.is_some())?;
+        let url = build.source.clone()?;
+        let commit = url.rsplit_once('#').map(|(_, c)| c.to_string()).unwrap_or_default();
+        Some(super::SourceCommit { nvr: build.nvr.clone(), url, commit })
+    }
+}
+
 impl Build {
     /// Wall time from start to completion, when both are known.
     pub fn duration_secs(&self) -> Option<i64> {

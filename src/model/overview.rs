@@ -146,7 +146,7 @@ impl Overview {
                 let info = infos.iter().find(|i| i.branch == r.branch);
                 let bodhi = |u: &Option<UpdateRef>| u.as_ref().map(|u| (strip_source(&u.nvr), Some(u.url.clone())));
                 ReleaseLine {
-                    label: if r.branch == "rawhide" { "Rawhide".to_string() } else { r.long_name.clone() },
+                    label: super::release::label(&r.branch, Some(&r.long_name)),
                     branch: r.branch.clone(),
                     stable: bodhi(&r.stable).or_else(|| info.and_then(|i| from_repo(i, false))),
                     testing: bodhi(&r.testing).or_else(|| info.and_then(|i| from_repo(i, true))),
@@ -158,7 +158,7 @@ impl Overview {
             infos.iter().filter(|i| !lines.iter().any(|l| l.branch == i.branch)).collect();
         for info in unlisted {
             lines.push(ReleaseLine {
-                label: if info.branch == "rawhide" { "Rawhide".to_string() } else { info.branch.clone() },
+                label: super::release::label(&info.branch, None),
                 branch: info.branch.clone(),
                 stable: from_repo(info, false),
                 testing: from_repo(info, true),

@@ -7,8 +7,8 @@ use crate::model::Tab;
 /// A few source packages to browse from the home page.
 #[server(endpoint = "packages", input = server_fn::codec::GetUrl)]
 pub async fn list_packages() -> Result<Vec<(String, String)>, AppError> {
-    let state = crate::server::state::app_state()?;
-    Ok(crate::db::packages::browse(&state.pool, 50).await?)
+    let state = crate::read::context()?;
+    crate::read::browse(&state.pool, 50).await
 }
 
 /// `/`: the search box.

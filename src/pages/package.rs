@@ -22,8 +22,8 @@ use crate::pages::search::SearchResultList;
 /// The package row behind the header.
 #[server(endpoint = "package", input = server_fn::codec::GetUrl)]
 pub async fn get_package_header(name: String) -> Result<PackageHeader, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::header(&state.pool, &name, &state.site_url).await
+    let state = crate::read::context()?;
+    crate::read::header(&state.pool, &name, &state.site_url).await
 }
 
 /// `/packages/{name}` and `/packages/{name}/{tab}`.

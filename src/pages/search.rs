@@ -11,15 +11,15 @@ pub const PER_PAGE: i64 = 20;
 /// A page of results for `query`; names like it when nothing matches.
 #[server(endpoint = "search", input = server_fn::codec::GetUrl)]
 pub async fn search_packages(query: String, page: i64) -> Result<SearchResults, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::search(&state.pool, &query, page, PER_PAGE).await
+    let state = crate::read::context()?;
+    crate::read::search(&state.pool, &query, page, PER_PAGE).await
 }
 
 /// Autocomplete: names starting with (then containing) what was typed.
 #[server(endpoint = "suggest", input = server_fn::codec::GetUrl)]
 pub async fn suggest_packages(query: String) -> Result<Vec<Suggestion>, AppError> {
-    let state = crate::server::state::app_state()?;
-    Ok(crate::db::search::suggest(&state.pool, &query, 8).await?)
+    let state = crate::read::context()?;
+    crate::read::suggest(&state.pool, &query, 8).await
 }
 
 /// `/search?q=`: matching packages, grouped by source package.

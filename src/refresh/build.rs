@@ -6,8 +6,8 @@ use futures::future::{join_all, try_join_all};
 
 use super::snapshot::BranchSnapshot;
 use crate::model::{
-    Bugs, Builds, Changelog, Contents, Dependencies, Dependency, Maintainers, PackageInfo, ReleaseVersions,
-    SourceCommit, Sources, Updates,
+    Bugs, Builds, Changelog, Contents, Dependencies, Dependency, Maintainers, PackageInfo, ReleaseVersions, Sources,
+    Updates,
 };
 use crate::upstream::mdapi::{self, binary_name, Relation};
 use crate::upstream::{bodhi, bugzilla, distgit, koji, Reason, Service, Upstream, UpstreamError};
@@ -110,14 +110,6 @@ pub async fn sources(up: &Upstream, source: &str) -> Result<Sources, UpstreamErr
         latest_build_commit: None,
         retired,
     })
-}
-
-/// The dist-git commit the newest build came from.
-pub fn latest_build_commit(builds: &Builds) -> Option<SourceCommit> {
-    let build = builds.builds.iter().find(|b| b.source.is_some())?;
-    let url = build.source.clone()?;
-    let commit = url.rsplit_once('#').map(|(_, c)| c.to_string()).unwrap_or_default();
-    Some(SourceCommit { nvr: build.nvr.clone(), url, commit })
 }
 
 /// Files of the given binaries in one branch.

@@ -3,17 +3,16 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use sqlx::{Postgres, Transaction};
 
 use super::fetch::{Fetched, Slot};
 use super::snapshot::Snapshots;
 use super::{build, RefreshError};
-use crate::db::{self, packages::PackageRow, releases::ReleaseRow, tabs::NewRow};
+use crate::db::{self, packages::PackageRow, tabs::NewRow};
+use crate::model::release::{choose_branch, order_branches};
 use crate::model::{
-    BugCounts, Bugs, Builds, Maintainers, Overview, PackageInfo, Part, Sources, Tab, TabPayload, Updates,
+    BugCounts, Bugs, Builds, Maintainers, Overview, PackageInfo, Part, Release, Sources, Tab, TabPayload, Updates,
 };
-use crate::server::read::{choose_branch, order_branches};
 use crate::upstream::{bodhi, koji, UpstreamError};
 
 /// Rows written, and rows left alone because a later refresh had written them.
@@ -55,7 +54,7 @@ async fn settle<T: TabPayload>(
 ) -> Result<Option<T>, RefreshError> {
     match slot.take() {
         Some(Err(e)) if e.is_absent() => {
-            let stored = match db::tabs::get(&mut **tx, package, T::TAB, "").await? {
+            let stored = match db::tabs::get(&mut **tx, package, T::TAB, None).await? {
                 Some(row) => !row.decode::<T>(&format!("{package}/{}", T::TAB.slug()))?.is_empty(),
                 None => false,
             };
@@ -115,33 +114,28 @@ pub async fn write(
     }
 
     if let Some(builds) = s.builds.as_ref().filter(|_| tabs.contains(&Tab::Builds)) {
-        let newest = builds.builds.first().map(|b| b.build_id.to_string()).unwrap_or_default();
-        out.count(put(tx, source, Tab::Builds, "", builds, &newest, version).await?);
+        out.count(put(tx, source, None, builds, version).await?);
     }
     if let Some(updates) = s.updates.as_ref().filter(|_| tabs.contains(&Tab::Updates)) {
-        let newest = updates.updates.first().map(|u| u.alias.clone()).unwrap_or_default();
-        out.count(put(tx, source, Tab::Updates, "", updates, &newest, version).await?);
+        out.count(put(tx, source, None, updates, version).await?);
     }
     if let Some(bugs) = s.bugs.as_ref().filter(|_| tabs.contains(&Tab::Bugs)) {
-        let newest = bugs.bugs.iter().filter_map(|b| b.last_change).max().map(|t| t.to_rfc3339()).unwrap_or_default();
-        out.count(put(tx, source, Tab::Bugs, "", bugs, &newest, version).await?);
+        out.count(put(tx, source, None, bugs, version).await?);
     }
     if let Some(sources) = &s.sources {
-        let spec_branch = sources.spec.as_ref().map(|s| s.branch.clone()).unwrap_or_default();
-        out.count(put(tx, source, Tab::Sources, "", sources, &spec_branch, version).await?);
+        out.count(put(tx, source, None, sources, version).await?);
     }
 
     let per_branch = std::mem::take(&mut f.per_branch);
     for ((name, branch), mut rows) in per_branch {
         if let Some(c) = take(&mut rows.contents, failures) {
-            out.count(put(tx, &name, Tab::Contents, &branch, &c, "", version).await?);
+            out.count(put(tx, &name, Some(&branch), &c, version).await?);
         }
         if let Some(Some(c)) = take(&mut rows.changelog, failures) {
-            let newest = c.entries.first().and_then(|e| e.version.clone()).unwrap_or_default();
-            out.count(put(tx, &name, Tab::Changelog, &branch, &c, &newest, version).await?);
+            out.count(put(tx, &name, Some(&branch), &c, version).await?);
         }
         if let Some(d) = take(&mut rows.dependencies, failures) {
-            out.count(put(tx, &name, Tab::Dependencies, &branch, &d, "", version).await?);
+            out.count(put(tx, &name, Some(&branch), &d, version).await?);
         }
     }
     // A release gone from mdapi's branch list and from Bodhi's active
@@ -229,16 +223,15 @@ fn overview_parts(s: &Settled, source: &str, name: &str, version: i64, now: Date
     o
 }
 
-async fn put<T: Serialize>(
+/// Writes a tab row, its tab known from the payload's type.
+async fn put<T: TabPayload>(
     tx: &mut Transaction<'_, Postgres>,
     package: &str,
-    tab: Tab,
-    branch: &str,
+    branch: Option<&str>,
     payload: &T,
-    source_version: &str,
     version: i64,
 ) -> Result<bool, RefreshError> {
-    let row = NewRow { package, tab, branch, payload, fetched_at: Utc::now(), source_version };
+    let row = NewRow { package, tab: T::TAB, branch, payload, fetched_at: Utc::now() };
     Ok(db::tabs::put(tx, row, version).await?)
 }
 
@@ -255,7 +248,7 @@ async fn put_overview(
 ) -> Result<bool, RefreshError> {
     // A stored overview that does not decode fails this refresh (logged,
     // counted): replacing it with an empty one would drop its other parts.
-    let (old, old_version) = match db::tabs::get_for_update(tx, name, Tab::Overview, "").await? {
+    let (old, old_version) = match db::tabs::get_for_update(tx, name, Tab::Overview).await? {
         Some(row) => {
             let v = row.version;
             (row.decode::<Overview>(&format!("{name}/overview"))?, v)
@@ -276,8 +269,7 @@ async fn put_overview(
         bugs: newer(fresh.bugs, old.bugs),
         maintainers: newer(fresh.maintainers, old.maintainers),
     };
-    let row =
-        NewRow { package: name, tab: Tab::Overview, branch: "", payload: &merged, fetched_at: now, source_version: "" };
+    let row = NewRow { package: name, tab: Tab::Overview, branch: None, payload: &merged, fetched_at: now };
     // Holding the row lock, the merge is always at least as new as what is stored.
     Ok(db::tabs::put_locked(tx, row, version.max(old_version)).await?)
 }
@@ -296,7 +288,7 @@ fn package_row(
     name: &str,
     source: &str,
     infos: &[PackageInfo],
-    releases: &[ReleaseRow],
+    releases: &[Release],
     license: Option<String>,
 ) -> PackageRow {
     let branches: Vec<String> = infos.iter().map(|i| i.branch.clone()).collect();
@@ -314,13 +306,13 @@ fn package_row(
 }
 
 /// Bodhi's active releases as rows, ranked newest first (rawhide on top).
-pub fn release_rows(releases: &[bodhi::BodhiRelease]) -> Vec<ReleaseRow> {
+pub fn release_rows(releases: &[bodhi::BodhiRelease]) -> Vec<Release> {
     let active = bodhi::active_releases(releases);
     let n = active.len() as i32;
     active
         .iter()
         .enumerate()
-        .map(|(i, r)| ReleaseRow {
+        .map(|(i, r)| Release {
             branch: r.branch.clone(),
             name: r.name.clone(),
             long_name: r.long_name.clone(),

@@ -5,13 +5,13 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use axum::extract::{Request, State};
-use axum::http::{header, StatusCode};
+use axum::extract::Request;
+use axum::http::StatusCode;
 use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use super::state::AppState;
+use crate::model::route::Route;
 
 /// The process-wide recorder (installed once; later calls reuse it).
 pub fn handle() -> Option<&'static PrometheusHandle> {
@@ -48,7 +48,7 @@ pub fn record(route: &'static str, status: StatusCode, started: Instant) {
     let handles = HANDLES.get_or_init(|| {
         let _ = handle(); // handles taken before the recorder exists would record nothing
         let mut all = Vec::new();
-        for route in ROUTES {
+        for route in Route::LABELS {
             for code in [200u16, 301, 302, 304, 404, 500, 503] {
                 let h = metrics::histogram!("http_request_duration_seconds", "route" => route, "status" => code.to_string());
                 all.push((route, code, h));
@@ -64,75 +64,12 @@ pub fn record(route: &'static str, status: StatusCode, started: Instant) {
     }
 }
 
-/// Every label `route_of` gives.
-const ROUTES: [&str; 13] = [
-    "/packages/s/{query}",
-    "/packages/{name}",
-    "/packages/{name}/{tab}",
-    "/api/tab/{tab}",
-    "/api/{fn}",
-    "/search",
-    "/pkg/{asset}",
-    "/",
-    "/healthz",
-    "/readyz",
-    "/metrics",
-    "/pkgs/{source}/{package}",
-    "other",
-];
-
 /// A low-cardinality label for a path.
 pub fn route_of(path: &str) -> &'static str {
-    let mut parts = path.trim_start_matches('/').split('/');
-    match (parts.next(), parts.next(), parts.next()) {
-        (Some("packages"), Some("s"), _) => "/packages/s/{query}",
-        (Some("packages"), Some(_), None) => "/packages/{name}",
-        (Some("packages"), Some(_), Some(_)) => "/packages/{name}/{tab}",
-        (Some("api"), Some("tab"), Some(_)) => "/api/tab/{tab}",
-        (Some("api"), Some(_), _) => "/api/{fn}",
-        (Some("search"), _, _) => "/search",
-        (Some("pkg"), _, _) => "/pkg/{asset}",
-        (Some(""), None, _) => "/",
-        (Some("healthz"), _, _) => "/healthz",
-        (Some("readyz"), _, _) => "/readyz",
-        (Some("metrics"), _, _) => "/metrics",
-        (Some("pkgs"), _, _) => "/pkgs/{source}/{package}",
-        _ => "other",
-    }
+    Route::parse(path, None).label()
 }
 
-/// Renders all metrics; row ages and worker state are read at scrape time.
-pub async fn render(State(state): State<AppState>) -> Response {
-    match crate::db::tabs::oldest_age_by_tab(&state.pool).await {
-        Ok(ages) => {
-            for (tab, age) in ages {
-                metrics::gauge!("tab_oldest_row_age_seconds", "tab" => tab).set(age);
-            }
-        }
-        Err(e) => tracing::warn!(error = %e, "row ages unavailable for /metrics"),
-    }
-    metrics::gauge!("page_cache_bytes").set(state.cache.weighted_size() as f64);
-    if state.worker.running() {
-        metrics::gauge!("bus_connected").set(if state.worker.connected() { 1.0 } else { 0.0 });
-    }
-    match handle() {
-        Some(h) => ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], h.render()).into_response(),
-        None => (StatusCode::SERVICE_UNAVAILABLE, "metrics recorder unavailable").into_response(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn routes_are_labelled_by_shape() {
-        assert_eq!(super::route_of("/packages/gtk+"), "/packages/{name}");
-        assert_eq!(super::route_of("/packages/gtk+/builds"), "/packages/{name}/{tab}");
-        assert_eq!(super::route_of("/api/tab/builds"), "/api/tab/{tab}");
-        assert_eq!(super::route_of("/"), "/");
-        assert_eq!(super::route_of("/nope/x"), "other");
-        for path in ["/packages/s/q", "/search", "/pkg/a.js", "/healthz", "/readyz", "/metrics", "/pkgs/a/b", "/api/x"]
-        {
-            assert!(super::ROUTES.contains(&super::route_of(path)), "{path}");
-        }
-    }
+/// The Prometheus text of every metric recorded so far.
+pub fn text() -> Option<String> {
+    handle().map(|h| h.render())
 }

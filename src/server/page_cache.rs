@@ -4,7 +4,6 @@
 //! web replica LISTENs for the refresh's NOTIFY (see `db::CHANGED_CHANNEL`).
 //! Bounded by bytes; the least recently used pages go first.
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -14,6 +13,8 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
+
+use crate::model::route::Route;
 
 /// `Cache-Control` of HTML pages and tab answers: browsers and proxies may
 /// reuse them briefly and revalidate (ETag) in the background.
@@ -95,30 +96,15 @@ impl PageCache {
     }
 }
 
-/// Which package a cacheable URL shows: `/packages/{name}[/{tab}]` and the
-/// tab answers `/api/tab/{tab}?name=...`, `/api/package?name=...`, `/api/events?name=...`.
-fn package_of(path: &str, query: Option<&str>) -> Option<String> {
-    let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned());
-    if let Some(rest) = path.strip_prefix("/packages/") {
-        let name = rest.split('/').next()?;
-        return (!name.is_empty() && name != "s").then(|| decode(name)).flatten();
-    }
-    if path.starts_with("/api/tab/") || path == "/api/package" || path == "/api/events" {
-        let query = query?;
-        let value = query.split('&').find_map(|kv| kv.strip_prefix("name="))?;
-        return decode(&value.replace('+', " "));
-    }
-    None
-}
-
 /// Serves cacheable GETs from the cache (304 for a matching `If-None-Match`),
 /// renders and stores them otherwise. The outermost layer: a hit skips
 /// routing and every other middleware, so it costs about what a static file does.
 pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
     let uri = request.uri().clone();
-    let package = match (request.method(), package_of(uri.path(), uri.query())) {
-        (&Method::GET, Some(p)) => p,
+    let route = Route::parse(uri.path(), uri.query());
+    let package = match (request.method(), route.package()) {
+        (&Method::GET, Some(p)) => p.to_string(),
         _ => return next.run(request).await,
     };
     let key = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
@@ -126,7 +112,7 @@ pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     if let Some(page) = cache.get(&package, &key) {
         let response = respond(&page, accepts, if_none_match.as_ref());
-        super::metrics::record(super::metrics::route_of(uri.path()), response.status(), started);
+        super::metrics::record(route.label(), response.status(), started);
         return response;
     }
     let generation = cache.generation.load(Ordering::SeqCst);
@@ -157,8 +143,8 @@ impl Page {
     fn new(status: StatusCode, content_type: HeaderValue, identity: Bytes) -> Self {
         let hash = xxhash_rust::xxh3::xxh3_64(&identity);
         let etag = HeaderValue::from_str(&format!("\"{hash:016x}\"")).unwrap_or(HeaderValue::from_static("\"0\""));
-        let gzip = gzip(&identity);
-        let brotli = brotli(&identity);
+        let gzip = Bytes::from(super::compress::gzip(&identity, 6));
+        let brotli = Bytes::from(super::compress::brotli(&identity, 5));
         Page { status, content_type, etag, identity, gzip, brotli }
     }
 }
@@ -219,23 +205,6 @@ fn respond(page: &Page, encoding: Encoding, if_none_match: Option<&HeaderValue>)
         .unwrap_or_default()
 }
 
-fn gzip(data: &[u8]) -> Bytes {
-    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-    match enc.write_all(data).and_then(|_| enc.finish()) {
-        Ok(v) => Bytes::from(v),
-        Err(_) => Bytes::new(),
-    }
-}
-
-fn brotli(data: &[u8]) -> Bytes {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 5, lgwin: 22, ..Default::default() };
-    match brotli::BrotliCompress(&mut std::io::Cursor::new(data), &mut out, &params) {
-        Ok(_) => Bytes::from(out),
-        Err(_) => Bytes::new(),
-    }
-}
-
 /// Listens for committed row changes and drops the pages showing them.
 /// Notices missed while the connection was down cannot be known, so a
 /// reconnect clears the whole cache.
@@ -279,16 +248,6 @@ pub async fn follow_changes(pool: sqlx::PgPool, cache: PageCache, stop: tokio_ut
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cacheable_urls_name_their_package() {
-        assert_eq!(package_of("/packages/gtk%2B/builds", None).as_deref(), Some("gtk+"));
-        assert_eq!(package_of("/packages/python-requre", Some("branch=f42")).as_deref(), Some("python-requre"));
-        assert_eq!(package_of("/packages/s/vim", None), None);
-        assert_eq!(package_of("/api/tab/builds", Some("name=libstdc%2B%2B")).as_deref(), Some("libstdc++"));
-        assert_eq!(package_of("/search", Some("q=x")), None);
-        assert_eq!(package_of("/api/suggest", Some("query=x")), None);
-    }
 
     #[test]
     fn encodings_and_conditional_requests() {

@@ -13,12 +13,25 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 
-use super::config::ServeArgs;
+/// What the web server needs to know (the `serve` command's settings).
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Address to listen on (overrides Leptos.toml).
+    pub site_addr: Option<String>,
+    /// Directory of the built site (overrides Leptos.toml).
+    pub site_root: Option<String>,
+    /// Absolute base URL used in canonical links.
+    pub site_url: String,
+    /// Runtime Leptos settings.
+    pub leptos_config: std::path::PathBuf,
+    /// Memory for rendered pages, in MiB.
+    pub page_cache_mb: u64,
+}
 use super::page_cache::{serve_cached, PageCache};
 use super::state::AppState;
 use crate::app::{shell, App};
 use crate::bus::WorkerStatus;
-use crate::model::url_segment;
+use crate::model::route::Route;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -29,8 +42,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 pub fn build(state: AppState, options: LeptosOptions) -> Router {
     let routes = generate_route_list(App);
     let context = {
-        let state = state.clone();
-        move || provide_context(state.clone())
+        let read = state.read_context();
+        move || provide_context(read.clone())
     };
     let pages = Router::new()
         .route("/pkgs/{source}/{package}", get(static_site_redirect))
@@ -48,7 +61,7 @@ pub fn build(state: AppState, options: LeptosOptions) -> Router {
     Router::new()
         .route("/healthz", get(super::health::healthz))
         .route("/readyz", get(super::health::readyz))
-        .route("/metrics", get(super::metrics::render))
+        .route("/metrics", get(super::health::metrics))
         .with_state(state.clone())
         // Hashed file names: a new build is a new URL, so these never change.
         .nest_service(
@@ -70,7 +83,7 @@ pub fn build(state: AppState, options: LeptosOptions) -> Router {
 }
 
 /// Loads runtime settings from Leptos.toml (overridable by flags and `LEPTOS_*`).
-pub fn leptos_options(args: &ServeArgs) -> anyhow::Result<LeptosOptions> {
+pub fn leptos_options(args: &ServeConfig) -> anyhow::Result<LeptosOptions> {
     let file = args.leptos_config.to_str().filter(|_| args.leptos_config.exists());
     let conf = get_configuration(file).map_err(|e| anyhow::anyhow!("reading Leptos settings: {e}"))?;
     let mut options = conf.leptos_options;
@@ -84,7 +97,12 @@ pub fn leptos_options(args: &ServeArgs) -> anyhow::Result<LeptosOptions> {
 }
 
 /// Serves until `stop` is cancelled, finishing in-flight requests.
-pub async fn serve(pool: PgPool, args: ServeArgs, worker: WorkerStatus, stop: CancellationToken) -> anyhow::Result<()> {
+pub async fn serve(
+    pool: PgPool,
+    args: ServeConfig,
+    worker: WorkerStatus,
+    stop: CancellationToken,
+) -> anyhow::Result<()> {
     let options = leptos_options(&args)?;
     let addr = options.site_addr;
     let cache = PageCache::new(args.page_cache_mb.saturating_mul(1 << 20));
@@ -102,12 +120,12 @@ pub async fn serve(pool: PgPool, args: ServeArgs, worker: WorkerStatus, stop: Ca
 
 /// `/pkgs/{source}/{package}/` was the static site's URL for a package.
 async fn static_site_redirect(Path((_source, package)): Path<(String, String)>) -> Response {
-    moved(&format!("/packages/{}", url_segment(&package)))
+    moved(&Route::StaticSite { package }.href())
 }
 
 /// The old app's search URL, `/packages/s/{query}`.
 async fn old_search_redirect(Path(query): Path<String>) -> Response {
-    moved(&format!("/search?q={}", crate::model::url_query(&query)))
+    moved(&Route::OldSearch { query }.href())
 }
 
 async fn strip_trailing_slash(request: Request, next: Next) -> Response {

@@ -1,6 +1,8 @@
 use sqlx::PgPool;
 
-/// What every request and server function can reach.
+use crate::read::ReadContext;
+
+/// What every request handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
@@ -12,10 +14,9 @@ pub struct AppState {
     pub cache: super::page_cache::PageCache,
 }
 
-/// The state inside a server function, or `Internal` if the context is missing.
-pub fn app_state() -> Result<AppState, crate::error::AppError> {
-    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-        tracing::error!("AppState missing from the server function context");
-        crate::error::AppError::Internal
-    })
+impl AppState {
+    /// What server functions get: the pool and the site's base URL.
+    pub fn read_context(&self) -> ReadContext {
+        ReadContext { pool: self.pool.clone(), site_url: self.site_url.clone() }
+    }
 }

@@ -4,6 +4,7 @@ use serde::Deserialize;
 use super::http::Http;
 use super::time::parse_utc;
 use super::{parse_json, ParseError, Reason, Service, UpstreamError};
+use crate::model::release::{major_version, RAWHIDE};
 use crate::model::{url_query, ReleaseVersions, Update, UpdateRef};
 
 /// One page of `GET /updates/?packages=NAME`.
@@ -93,7 +94,7 @@ impl BodhiUpdate {
     fn link(&self) -> String {
         match (&self.url, &self.alias) {
             (Some(url), _) => url.clone(),
-            (None, Some(alias)) => format!("https://bodhi.fedoraproject.org/updates/{alias}"),
+            (None, Some(alias)) => crate::model::links::bodhi_update(alias),
             (None, None) => String::new(),
         }
     }
@@ -145,8 +146,8 @@ pub fn active_releases(releases: &[BodhiRelease]) -> Vec<BodhiRelease> {
 
 /// Sorts rawhide first, then by version, Fedora before EPEL.
 fn release_order(r: &BodhiRelease) -> (bool, bool, u32) {
-    let version = r.version.as_deref().and_then(|v| v.split('.').next()?.parse().ok()).unwrap_or(0);
-    (r.branch == "rawhide", r.id_prefix.as_deref() != Some("FEDORA-EPEL"), version)
+    let version = r.version.as_deref().map(major_version).unwrap_or(0);
+    (r.branch == RAWHIDE, r.id_prefix.as_deref() != Some("FEDORA-EPEL"), version)
 }
 
 /// Per active release, the newest stable and newest testing update.

@@ -5,6 +5,7 @@ use serde::Deserialize;
 
 use super::http::Http;
 use super::{parse_json, ParseError, Reason, Service, UpstreamError};
+use crate::model::release::{major_version, RAWHIDE};
 use crate::model::{url_segment, Maintainers, SpecEntry, SpecFile};
 
 /// `GET /api/0/rpms/{name}`.
@@ -90,10 +91,7 @@ pub fn to_maintainers(project: &Project) -> Maintainers {
 
 /// Branches newest first: rawhide, then Fedora and EPEL branches by number.
 pub fn sort_branches(mut branches: Vec<String>) -> Vec<String> {
-    let key = |b: &String| {
-        let digits: String = b.chars().filter(|c| c.is_ascii_digit()).collect();
-        (b == "rawhide" || b == "main", b.starts_with('f'), digits.parse::<u32>().unwrap_or(0), b.clone())
-    };
+    let key = |b: &String| (b == RAWHIDE || b == "main", b.starts_with('f'), major_version(b), b.clone());
     branches.sort_by_key(|b| std::cmp::Reverse(key(b)));
     branches
 }
@@ -234,7 +232,7 @@ impl DistGit {
 
     /// The page of the package on dist-git, for links.
     pub fn web_url(name: &str) -> String {
-        format!("https://src.fedoraproject.org/rpms/{}", url_segment(name))
+        crate::model::links::distgit(name)
     }
 
     async fn get(&self, call: &str, path: String) -> Result<Option<String>, UpstreamError> {

@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use fedora_packages::bus::{self, consumer, BusConfig, WorkerStatus};
 use fedora_packages::db;
+use fedora_packages::dev::replay::{FaultKind, FaultPlan, Faults};
 use fedora_packages::model::Tab;
-use fedora_packages::replay::{FaultKind, FaultPlan, Faults};
 use lapin::options::{BasicGetOptions, QueueDeleteOptions};
 use lapin::{Channel, Connection, ConnectionProperties};
 use serde_json::{json, Value};
@@ -130,7 +130,7 @@ impl Harness {
     }
 
     pub async fn row_version(&self, package: &str, tab: Tab) -> i64 {
-        db::tabs::get(&self.pool, package, tab, "").await.unwrap().map(|r| r.version).unwrap_or(0)
+        db::tabs::get(&self.pool, package, tab, None).await.unwrap().map(|r| r.version).unwrap_or(0)
     }
 
     pub async fn message_count(&self, queue: &str) -> u32 {
@@ -324,7 +324,7 @@ async fn a_poison_message_is_dead_lettered_and_the_rest_applied(pool: PgPool) {
 async fn upstream_errors_are_retried_and_old_data_served_meanwhile(pool: PgPool) {
     let _broker = BROKER.lock().await;
     let h = Harness::new(pool).await;
-    let before = db::tabs::get(&h.pool, "python-requre", Tab::Builds, "").await.unwrap().unwrap();
+    let before = db::tabs::get(&h.pool, "python-requre", Tab::Builds, None).await.unwrap().unwrap();
     h.faults.set(FaultPlan {
         service: "koji".into(),
         kind: FaultKind::ServerError,
@@ -336,7 +336,7 @@ async fn upstream_errors_are_retried_and_old_data_served_meanwhile(pool: PgPool)
         .await;
     eventually("first retry scheduled", Duration::from_secs(20), || async { h.faults.requests("koji") > 5 }).await;
     // Meanwhile the page still has the old, complete row.
-    let during = db::tabs::get(&h.pool, "python-requre", Tab::Builds, "").await.unwrap().unwrap();
+    let during = db::tabs::get(&h.pool, "python-requre", Tab::Builds, None).await.unwrap().unwrap();
     assert_eq!(during.fetched_at, before.fetched_at);
     h.faults.set(FaultPlan::default());
     eventually("applied once Koji recovered", Duration::from_secs(30), || async {
@@ -442,7 +442,7 @@ async fn two_workers_on_one_queue_agree(pool: PgPool) {
     }
     eventually("all applied", Duration::from_secs(30), || all_applied(&h, &ids)).await;
     for p in packages {
-        let row = db::tabs::get(&h.pool, p, Tab::Builds, "").await.unwrap().unwrap();
+        let row = db::tabs::get(&h.pool, p, Tab::Builds, None).await.unwrap().unwrap();
         let builds: fedora_packages::model::Builds = row.decode("builds").unwrap();
         assert!(!builds.builds.is_empty(), "{p} has its complete row");
     }

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use fedora_packages::bus::message::table_to_json;
 use fedora_packages::db;
+use fedora_packages::dev::replay::{FaultKind, FaultPlan};
 use fedora_packages::model::Tab;
-use fedora_packages::replay::{FaultKind, FaultPlan};
 use lapin::options::{BasicGetOptions, QueueDeleteOptions};
 use serde_json::{json, Value};
 use sqlx::PgPool;
@@ -140,7 +140,7 @@ async fn a_fan_out_of_5000_packages_is_applied_in_parts(pool: PgPool) {
     let (headers, body) = first_message(&h, &h.config.dead_queue()).await;
     assert_eq!(body["packages"], json!([failing]), "{headers}");
     assert!(headers["fedora_packages_error"].as_str().unwrap_or_default().contains("HTTP status 500"));
-    assert!(db::tabs::get(&h.pool, failing, Tab::Contents, "rawhide").await.unwrap().is_none());
+    assert!(db::tabs::get(&h.pool, failing, Tab::Contents, Some("rawhide")).await.unwrap().is_none());
     assert_eq!(h.message_count(&h.config.queue).await, 0);
     stop.cancel();
     worker.await.unwrap().unwrap();

@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use axum::Router;
+use fedora_packages::dev::replay::Faults;
 use fedora_packages::model::Tab;
-use fedora_packages::replay::Faults;
 use fedora_packages::server::state::AppState;
 use fedora_packages::upstream::{Upstream, UpstreamConfig};
 use leptos::prelude::LeptosOptions;
@@ -34,7 +34,8 @@ pub async fn replay_with_faults(dir: PathBuf) -> (String, Faults) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind replay server");
     let addr = listener.local_addr().expect("replay address");
     let faults = Faults::default();
-    tokio::spawn(fedora_packages::replay::serve(dir, listener, faults.clone()));
+    let stop = tokio_util::sync::CancellationToken::new();
+    tokio::spawn(fedora_packages::dev::replay::serve(dir, listener, faults.clone(), stop));
     (format!("http://{addr}"), faults)
 }
 

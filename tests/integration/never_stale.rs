@@ -7,9 +7,9 @@ use std::time::{Duration, Instant};
 use super::common::{demo_dir, quick_upstream, replay, replay_with_faults, DEMO_PACKAGES};
 use fedora_packages::bus::sweep::{self, SweepConfig};
 use fedora_packages::db;
+use fedora_packages::dev::replay::{FaultKind, FaultPlan};
 use fedora_packages::model::{Bugs, Changelog, Contents, Dependencies, Overview, Sources, Tab, Updates};
 use fedora_packages::refresh::refresh;
-use fedora_packages::replay::{FaultKind, FaultPlan};
 use fedora_packages::sync::{run, SyncPlan};
 use fedora_packages::upstream::{Reason, Upstream};
 use sqlx::PgPool;
@@ -41,7 +41,7 @@ fn edit(dir: &Path, file: &str, change: impl Fn(String) -> String) {
 }
 
 async fn payload<T: serde::de::DeserializeOwned>(pool: &PgPool, package: &str, tab: Tab, branch: &str) -> T {
-    db::tabs::get(pool, package, tab, branch)
+    db::tabs::get(pool, package, tab, (!branch.is_empty()).then_some(branch))
         .await
         .expect("read row")
         .unwrap_or_else(|| panic!("no {package}/{}/{branch} row", tab.slug()))
@@ -156,7 +156,7 @@ async fn a_refused_package_fails_alone_in_sync_and_sweep(pool: PgPool) {
     assert_eq!(summary.failed[0].0, "colin");
     assert!(summary.failed[0].1.contains("unsupported Unicode escape"), "{:?}", summary.failed);
     for name in DEMO_PACKAGES.iter().filter(|n| **n != "colin") {
-        assert!(db::tabs::get(&pool, name, Tab::Builds, "").await.unwrap().is_some(), "{name}");
+        assert!(db::tabs::get(&pool, name, Tab::Builds, None).await.unwrap().is_some(), "{name}");
     }
 
     // The sweep: every package swept, the refused one recorded and sent to the back.

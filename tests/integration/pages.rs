@@ -151,10 +151,9 @@ async fn insert_package(pool: &PgPool, name: &str, text: &str) {
     let new = db::tabs::NewRow {
         package: name,
         tab: Tab::Changelog,
-        branch: "rawhide",
+        branch: Some("rawhide"),
         payload: &log,
         fetched_at: chrono::Utc::now(),
-        source_version: "",
     };
     db::tabs::put(&mut tx, new, 1).await.unwrap();
     tx.commit().await.unwrap();

@@ -78,16 +78,15 @@ async fn a_committed_change_drops_the_cached_page(pool: PgPool) {
 
     let mut tx = pool.begin().await.unwrap();
     let mut builds: Builds =
-        db::tabs::get(&pool, "python-requre", Tab::Builds, "").await.unwrap().unwrap().decode("b").unwrap();
+        db::tabs::get(&pool, "python-requre", Tab::Builds, None).await.unwrap().unwrap().decode("b").unwrap();
     builds.builds.truncate(1);
     builds.builds[0].nvr = "python-requre-9.9.9-1.fc99".into();
     let row = db::tabs::NewRow {
         package: "python-requre",
         tab: Tab::Builds,
-        branch: "",
+        branch: None,
         payload: &builds,
         fetched_at: chrono::Utc::now(),
-        source_version: "",
     };
     db::tabs::put(&mut tx, row, i64::MAX / 2).await.unwrap();
     db::notify_changed(&mut tx, &["python-requre".to_string()]).await.unwrap();
@@ -110,7 +109,7 @@ async fn health_metrics_and_assets(pool: PgPool) {
     let site = std::env::temp_dir().join(format!("fp-site-{}", std::process::id()));
     std::fs::create_dir_all(site.join("pkg")).unwrap();
     std::fs::write(site.join("pkg/app.0123.js"), "console.log('hello, fedora');".repeat(50)).unwrap();
-    fedora_packages::server::commands::precompress(&site.join("pkg")).unwrap();
+    fedora_packages::cli::commands::precompress(&site.join("pkg")).unwrap();
     let app = router_with_site(pool, site.to_str().unwrap());
 
     assert_eq!(get(&app, "/healthz").await.status, StatusCode::OK);

@@ -2,8 +2,8 @@
 
 use super::common::{demo_dir, quick_upstream, replay_with_faults, DEMO_PACKAGES};
 use fedora_packages::db;
+use fedora_packages::dev::replay::{FaultKind, FaultPlan};
 use fedora_packages::model::Tab;
-use fedora_packages::replay::{FaultKind, FaultPlan};
 use fedora_packages::sync::{run, SyncPlan};
 use sqlx::PgPool;
 
@@ -31,8 +31,8 @@ async fn a_list_and_some_tabs(pool: PgPool) {
     // A sub-package name syncs its source package once it is known.
     let summary = run(&pool, &up, &plan(Some(vec!["colin".into()]), vec![Tab::Builds])).await.unwrap();
     assert_eq!((summary.total, summary.refreshed), (1, 1));
-    assert!(db::tabs::get(&pool, "colin", Tab::Builds, "").await.unwrap().is_some());
-    assert!(db::tabs::get(&pool, "colin", Tab::Bugs, "").await.unwrap().is_none());
+    assert!(db::tabs::get(&pool, "colin", Tab::Builds, None).await.unwrap().is_some());
+    assert!(db::tabs::get(&pool, "colin", Tab::Bugs, None).await.unwrap().is_none());
 }
 
 #[sqlx::test(migrations = "./migrations")]

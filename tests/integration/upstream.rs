@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use super::common::{demo_dir, quick_upstream, replay_with_faults};
 use fedora_packages::db;
+use fedora_packages::dev::replay::{FaultKind, FaultPlan};
 use fedora_packages::model::{Builds, Tab};
 use fedora_packages::refresh::refresh;
-use fedora_packages::replay::{FaultKind, FaultPlan};
 use fedora_packages::upstream::Reason;
 use sqlx::PgPool;
 
@@ -16,7 +16,7 @@ fn plan(service: &str, kind: FaultKind, count: u32) -> FaultPlan {
 }
 
 async fn builds(pool: &PgPool) -> Option<Builds> {
-    db::tabs::get(pool, "python-requre", Tab::Builds, "").await.unwrap().map(|r| r.decode("builds").unwrap())
+    db::tabs::get(pool, "python-requre", Tab::Builds, None).await.unwrap().map(|r| r.decode("builds").unwrap())
 }
 
 #[sqlx::test(migrations = "./migrations")]
@@ -47,7 +47,7 @@ async fn lasting_failures_are_recorded_and_keep_old_rows(pool: PgPool) {
     let (base, faults) = replay_with_faults(demo_dir()).await;
     let up = quick_upstream(&base);
     refresh(&pool, &up, "python-requre", &[Tab::Builds]).await.unwrap();
-    let before = db::tabs::get(&pool, "python-requre", Tab::Builds, "").await.unwrap().unwrap();
+    let before = db::tabs::get(&pool, "python-requre", Tab::Builds, None).await.unwrap().unwrap();
 
     faults.set(plan("koji", FaultKind::ServerError, 1000));
     let report = refresh(&pool, &up, "python-requre", &[Tab::Builds]).await.unwrap();
@@ -56,7 +56,7 @@ async fn lasting_failures_are_recorded_and_keep_old_rows(pool: PgPool) {
     // The package id was looked up (and remembered) by the first refresh.
     assert!(failure.call.starts_with("listBuilds"), "{}", failure.call);
     assert!(matches!(failure.reason, Reason::Status(500)));
-    let after = db::tabs::get(&pool, "python-requre", Tab::Builds, "").await.unwrap().unwrap();
+    let after = db::tabs::get(&pool, "python-requre", Tab::Builds, None).await.unwrap().unwrap();
     assert_eq!(after.fetched_at, before.fetched_at, "old row kept whole");
     let recorded = db::failures::recent(&pool, "python-requre", 5).await.unwrap();
     assert_eq!(recorded[0].service, "koji");

@@ -4,12 +4,12 @@ use crate::components::time::{day, iso};
 use crate::components::TabContent;
 use crate::error::AppError;
 use crate::hooks::package_name;
-use crate::model::{url_query, Bug, Bugs, Tab, TabView};
+use crate::model::{links, Bug, Bugs, Tab, TabView};
 
 #[server(endpoint = "tab/bugs", input = server_fn::codec::GetUrl)]
 pub async fn get_bugs(name: String) -> Result<TabView<Bugs>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::tab(&state.pool, &name, Tab::Bugs, None).await
+    let state = crate::read::context()?;
+    crate::read::tab(&state.pool, &name, Tab::Bugs, None).await
 }
 
 /// Open Bugzilla bugs of the source package, with counts by status and release.
@@ -22,10 +22,7 @@ pub fn BugsTab() -> impl IntoView {
 
 #[component]
 fn BugList(bugs: Bugs, owner: String) -> impl IntoView {
-    let all = format!(
-        "https://bugzilla.redhat.com/buglist.cgi?component={}&product=Fedora&product=Fedora%20EPEL&bug_status=__open__",
-        url_query(&owner)
-    );
+    let all = links::bugzilla_open(&owner);
     if bugs.bugs.is_empty() {
         return view! { <p class="empty">"No open bugs. " <a href=all>"Search Bugzilla"</a></p> }.into_any();
     }
@@ -62,7 +59,7 @@ fn BugRow(bug: Bug) -> impl IntoView {
     let changed = bug.last_change.map(|t| view! { <time datetime=iso(&t)>{day(&t)}</time> });
     view! {
         <tr class=format!("bug status-{}", bug.status.to_lowercase())>
-            <td><a href=format!("https://bugzilla.redhat.com/show_bug.cgi?id={}", bug.id)>{bug.id}</a></td>
+            <td><a href=links::bugzilla_bug(bug.id)>{bug.id}</a></td>
             <td class="summary">{bug.summary.clone()}</td>
             <td>{bug.status.clone()}</td>
             <td>{format!("{} / {}", bug.severity, bug.priority)}</td>

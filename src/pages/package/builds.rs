@@ -4,12 +4,12 @@ use crate::components::time::{duration, iso, utc_minutes};
 use crate::components::TabContent;
 use crate::error::AppError;
 use crate::hooks::package_name;
-use crate::model::{Build, Builds, Tab, TabView};
+use crate::model::{links, Build, Builds, Tab, TabView};
 
 #[server(endpoint = "tab/builds", input = server_fn::codec::GetUrl)]
 pub async fn get_builds(name: String) -> Result<TabView<Builds>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::tab(&state.pool, &name, Tab::Builds, None).await
+    let state = crate::read::context()?;
+    crate::read::tab(&state.pool, &name, Tab::Builds, None).await
 }
 
 /// Koji builds of the source package, newest first.
@@ -25,9 +25,8 @@ fn BuildTable(builds: Builds) -> impl IntoView {
     if builds.builds.is_empty() {
         return view! { <p class="empty">"Koji has no builds of this package."</p> }.into_any();
     }
-    let koji_package = builds
-        .package_id
-        .map(|id| view! { <p><a href=format!("https://koji.fedoraproject.org/koji/packageinfo?packageID={id}")>"All builds in Koji"</a></p> });
+    let koji_package =
+        builds.package_id.map(|id| view! { <p><a href=links::koji_package(id)>"All builds in Koji"</a></p> });
     view! {
         <table class="builds">
             <thead>
@@ -56,7 +55,7 @@ fn BuildRow(row: Build) -> impl IntoView {
     view! {
         <tr class=format!("build state-{}", build.state.label())>
             <td>
-                <a href=format!("https://koji.fedoraproject.org/koji/buildinfo?buildID={}", build.build_id)>{build.nvr.clone()}</a>
+                <a href=links::koji_build(build.build_id)>{build.nvr.clone()}</a>
             </td>
             <td><span class="state">{build.state.label()}</span></td>
             <td>{build.owner.clone()}</td>

@@ -8,8 +8,8 @@ use crate::model::{Changelog, ChangelogEntry, Tab, TabView};
 
 #[server(endpoint = "tab/changelog", input = server_fn::codec::GetUrl)]
 pub async fn get_changelog(name: String, branch: Option<String>) -> Result<TabView<Changelog>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::tab(&state.pool, &name, Tab::Changelog, branch.as_deref()).await
+    let state = crate::read::context()?;
+    crate::read::tab(&state.pool, &name, Tab::Changelog, branch.as_deref()).await
 }
 
 /// The RPM changelog, newest first, per release. Entry text is untrusted and

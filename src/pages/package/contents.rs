@@ -7,8 +7,8 @@ use crate::model::{Contents, PackageFiles, Tab, TabView};
 
 #[server(endpoint = "tab/contents", input = server_fn::codec::GetUrl)]
 pub async fn get_contents(name: String, branch: Option<String>) -> Result<TabView<Contents>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::tab(&state.pool, &name, Tab::Contents, branch.as_deref()).await
+    let state = crate::read::context()?;
+    crate::read::tab(&state.pool, &name, Tab::Contents, branch.as_deref()).await
 }
 
 /// The files each binary package installs, as a tree, per release.

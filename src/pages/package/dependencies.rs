@@ -7,8 +7,8 @@ use crate::model::{Dependencies, Dependency, PackageDeps, Tab, TabView};
 
 #[server(endpoint = "tab/dependencies", input = server_fn::codec::GetUrl)]
 pub async fn get_dependencies(name: String, branch: Option<String>) -> Result<TabView<Dependencies>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::tab(&state.pool, &name, Tab::Dependencies, branch.as_deref()).await
+    let state = crate::read::context()?;
+    crate::read::tab(&state.pool, &name, Tab::Dependencies, branch.as_deref()).await
 }
 
 /// What each binary package requires and provides, resolved to packages, and

@@ -5,21 +5,20 @@ use crate::components::{TabContent, TabContext};
 use crate::error::AppError;
 use crate::hooks::{branch_param, package_name};
 use crate::model::{
-    url_query, url_segment, BugCounts, BuildSummary, Maintainers, Overview, PackageEvent, Part, ReleaseLine, Tab,
-    TabView,
+    links, BugCounts, BuildSummary, Maintainers, Overview, PackageEvent, Part, ReleaseLine, Tab, TabView,
 };
 
 #[server(endpoint = "tab/overview", input = server_fn::codec::GetUrl)]
 pub async fn get_overview(name: String, branch: Option<String>) -> Result<TabView<Overview>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::overview(&state.pool, &name, branch.as_deref()).await
+    let state = crate::read::context()?;
+    crate::read::overview(&state.pool, &name, branch.as_deref()).await
 }
 
 /// The newest bus events that touched the package (its source package's).
 #[server(endpoint = "events", input = server_fn::codec::GetUrl)]
 pub async fn get_events(name: String) -> Result<Vec<PackageEvent>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::events(&state.pool, &name, 10).await
+    let state = crate::read::context()?;
+    crate::read::events(&state.pool, &name, 10).await
 }
 
 /// What the package is, who maintains it, and where it stands in each release.
@@ -163,7 +162,7 @@ fn MaintainerList(part: Part<Maintainers>) -> impl IntoView {
             let links = list
                 .into_iter()
                 .map(|u| {
-                    let href = format!("https://src.fedoraproject.org/user/{}", url_segment(&u));
+                    let href = links::distgit_user(&u);
                     view! { <li><a href=href>{u}</a></li> }
                 })
                 .collect_view();
@@ -191,7 +190,7 @@ fn LatestBuild(part: Part<Option<BuildSummary>>) -> impl IntoView {
     let body = match part.value {
         Some(b) => view! {
             <p>
-                <a href=format!("https://koji.fedoraproject.org/koji/buildinfo?buildID={}", b.build_id)>{b.nvr}</a>
+                <a href=links::koji_build(b.build_id)>{b.nvr}</a>
                 " " <span class=format!("state state-{}", b.state.label())>{b.state.label()}</span>
                 {b.finished.map(|t| view! { " " <time datetime=iso(&t)>{utc_minutes(&t)}</time> })}
             </p>
@@ -215,14 +214,12 @@ fn OpenBugs(part: Part<BugCounts>, source: String) -> impl IntoView {
 
 #[component]
 fn ExternalLinks(source: String) -> impl IntoView {
-    let q = url_query(&source);
-    let s = url_segment(&source);
     view! {
         <nav class="external-links" aria-label="This package elsewhere">
-            <a href=format!("https://koji.fedoraproject.org/koji/search?terms={q}&type=package&match=exact")>"Koji"</a>
-            <a href=format!("https://bodhi.fedoraproject.org/updates/?packages={q}")>"Bodhi"</a>
-            <a href=format!("https://bugzilla.redhat.com/buglist.cgi?component={q}&product=Fedora&product=Fedora%20EPEL")>"Bugzilla"</a>
-            <a href=format!("https://src.fedoraproject.org/rpms/{s}")>"dist-git"</a>
+            <a href=links::koji_search(&source)>"Koji"</a>
+            <a href=links::bodhi_updates(&source)>"Bodhi"</a>
+            <a href=links::bugzilla_open(&source)>"Bugzilla"</a>
+            <a href=links::distgit(&source)>"dist-git"</a>
         </nav>
     }
 }

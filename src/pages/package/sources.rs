@@ -7,8 +7,8 @@ use crate::model::{url_segment, Sources, SpecEntry, SpecFile, Tab, TabView};
 
 #[server(endpoint = "tab/sources", input = server_fn::codec::GetUrl)]
 pub async fn get_sources(name: String) -> Result<TabView<Sources>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::sources(&state.pool, &name).await
+    let state = crate::read::context()?;
+    crate::read::sources(&state.pool, &name).await
 }
 
 /// dist-git branches and links, the spec file and its patches.

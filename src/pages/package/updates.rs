@@ -8,8 +8,8 @@ use crate::model::{Tab, TabView, Update, Updates};
 
 #[server(endpoint = "tab/updates", input = server_fn::codec::GetUrl)]
 pub async fn get_updates(name: String) -> Result<TabView<Updates>, AppError> {
-    let state = crate::server::state::app_state()?;
-    crate::server::read::tab(&state.pool, &name, Tab::Updates, None).await
+    let state = crate::read::context()?;
+    crate::read::tab(&state.pool, &name, Tab::Updates, None).await
 }
 
 /// Bodhi updates of the source package, newest first.
@@ -30,7 +30,7 @@ fn UpdateTable(updates: Updates, owner: String) -> impl IntoView {
         view! {
             <p class="more">
                 {format!("Showing the newest {shown} of {} updates. ", updates.total)}
-                <a href=format!("https://bodhi.fedoraproject.org/updates/?packages={}", crate::model::url_query(&owner))>"All updates in Bodhi"</a>
+                <a href=crate::model::links::bodhi_updates(&owner)>"All updates in Bodhi"</a>
             </p>
         }
     });

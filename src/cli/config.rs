@@ -104,6 +104,18 @@ pub struct ServeArgs {
     pub page_cache_mb: u64,
 }
 
+impl ServeArgs {
+    pub fn serve_config(&self) -> crate::server::router::ServeConfig {
+        crate::server::router::ServeConfig {
+            site_addr: self.site_addr.clone(),
+            site_root: self.site_root.clone(),
+            site_url: self.site_url.clone(),
+            leptos_config: self.leptos_config.clone(),
+            page_cache_mb: self.page_cache_mb,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct LoadDemoArgs {
     /// Directory of recorded upstream responses.
@@ -169,8 +181,12 @@ pub struct WorkerArgs {
     /// Requests per second the sweep sends to each upstream service.
     #[arg(long, env = "SWEEP_RATE", default_value_t = 5)]
     pub sweep_rate: u32,
+    /// Every this many sweeps of a package, its mdapi tabs (overview info,
+    /// contents, changelog) are refreshed too (README: the sweep's arithmetic).
+    #[arg(long, env = "SWEEP_MDAPI_EVERY", default_value_t = 4)]
+    pub sweep_mdapi_every: u32,
     /// Every this many sweeps of a package, its dependencies are refreshed too.
-    #[arg(long, env = "SWEEP_DEEP_EVERY", default_value_t = 8)]
+    #[arg(long, env = "SWEEP_DEEP_EVERY", default_value_t = 64)]
     pub sweep_deep_every: u32,
     #[command(flatten)]
     pub upstream: UpstreamArgs,
@@ -200,6 +216,7 @@ impl WorkerArgs {
                 every: secs(self.sweep_every),
                 batch: self.sweep_batch.max(1),
                 rate: std::num::NonZeroU32::new(self.sweep_rate).unwrap_or(std::num::NonZeroU32::MIN),
+                mdapi_every: self.sweep_mdapi_every.max(1),
                 deep_every: self.sweep_deep_every.max(1),
                 ..Default::default()
             },

@@ -4,9 +4,36 @@
 use serde::de::DeserializeOwned;
 use sqlx::PgPool;
 
-use crate::db::{self, releases::ReleaseRow};
+use crate::db;
 use crate::error::AppError;
-use crate::model::{Branch, Overview, PackageHeader, Tab, TabView};
+use crate::model::release::{choose_branch, order_branches};
+use crate::model::{Overview, PackageHeader, Tab, TabView};
+
+/// What server functions read with, put in the Leptos context by the router.
+#[derive(Clone)]
+pub struct ReadContext {
+    pub pool: PgPool,
+    /// Absolute base of canonical links, e.g. `https://packages.fedoraproject.org`.
+    pub site_url: String,
+}
+
+/// The read context inside a server function, or `Internal` if it is missing.
+pub fn context() -> Result<ReadContext, AppError> {
+    leptos::prelude::use_context::<ReadContext>().ok_or_else(|| {
+        tracing::error!("ReadContext missing from the server function context");
+        AppError::Internal
+    })
+}
+
+/// Source packages with their summaries, by name (the home page's list).
+pub async fn browse(pool: &PgPool, limit: i64) -> Result<Vec<(String, String)>, AppError> {
+    Ok(db::packages::browse(pool, limit).await?)
+}
+
+/// Autocomplete: names starting with (then containing) what was typed.
+pub async fn suggest(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<crate::model::Suggestion>, AppError> {
+    Ok(db::search::suggest(pool, query, limit).await?)
+}
 
 /// The package row behind the page header, or `NotFound` (with other-case matches).
 pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<PackageHeader, AppError> {
@@ -46,7 +73,7 @@ pub async fn tab<T: DeserializeOwned>(
     } else {
         (None, Vec::new())
     };
-    let row = db::tabs::get(pool, &owner, tab, branch.as_deref().unwrap_or("")).await?;
+    let row = db::tabs::get(pool, &owner, tab, branch.as_deref()).await?;
     let (fetched_at, data) = match row {
         Some(row) => (Some(row.fetched_at), Some(row.decode(&format!("{owner}/{}", tab.slug()))?)),
         None => (None, None),
@@ -60,7 +87,7 @@ pub async fn overview(pool: &PgPool, name: &str, branch: Option<&str>) -> Result
     let mut view: TabView<Overview> = tab(pool, name, Tab::Overview, None).await?;
     let package = db::packages::get(pool, name).await?;
     if let Some(source) = package.filter(|p| p.source_name != p.name).map(|p| p.source_name) {
-        if let Some(row) = db::tabs::get(pool, &source, Tab::Overview, "").await? {
+        if let Some(row) = db::tabs::get(pool, &source, Tab::Overview, None).await? {
             let their_time = row.fetched_at;
             let theirs: Overview = row.decode(&format!("{source}/overview"))?;
             let mine = view.data.get_or_insert_with(Overview::default);
@@ -87,9 +114,9 @@ pub async fn overview(pool: &PgPool, name: &str, branch: Option<&str>) -> Result
 pub async fn sources(pool: &PgPool, name: &str) -> Result<TabView<crate::model::Sources>, AppError> {
     let mut view: TabView<crate::model::Sources> = tab(pool, name, Tab::Sources, None).await?;
     if let Some(sources) = view.data.as_mut() {
-        if let Some(row) = db::tabs::get(pool, &view.owner, Tab::Builds, "").await? {
+        if let Some(row) = db::tabs::get(pool, &view.owner, Tab::Builds, None).await? {
             let builds: crate::model::Builds = row.decode(&format!("{}/builds", view.owner))?;
-            sources.latest_build_commit = crate::refresh::latest_build_commit(&builds);
+            sources.latest_build_commit = builds.latest_commit();
         }
     }
     Ok(view)
@@ -128,79 +155,4 @@ async fn owner_of(pool: &PgPool, name: &str, tab: Tab) -> Result<String, AppErro
         return Err(AppError::NotFound { name: name.to_string(), other_case: Vec::new() });
     };
     Ok(if tab.of_source() { row.source_name } else { row.name })
-}
-
-/// Available branches, newest release first; branches Bodhi does not list go last.
-pub fn order_branches(available: &[String], releases: &[ReleaseRow]) -> Vec<Branch> {
-    let rank = |b: &str| releases.iter().find(|r| r.branch == b).map(|r| r.rank);
-    let mut sorted: Vec<&String> = available.iter().collect();
-    sorted.sort_by(|a, b| rank(b).cmp(&rank(a)).then_with(|| b.cmp(a)));
-    sorted.dedup();
-    sorted.into_iter().map(|b| Branch { branch: b.clone(), label: branch_label(b, releases) }).collect()
-}
-
-fn branch_label(branch: &str, releases: &[ReleaseRow]) -> String {
-    if branch == "rawhide" {
-        return "Rawhide".to_string();
-    }
-    releases.iter().find(|r| r.branch == branch).map(|r| r.long_name.clone()).unwrap_or_else(|| branch.to_string())
-}
-
-/// The requested branch when the package has it; else the newest stable
-/// (Bodhi `current`) release that has the package; else rawhide; else the newest.
-pub fn choose_branch(requested: Option<&str>, branches: &[Branch], releases: &[ReleaseRow]) -> Option<String> {
-    let has = |b: &str| branches.iter().any(|x| x.branch == b);
-    if let Some(r) = requested.filter(|r| has(r)) {
-        return Some(r.to_string());
-    }
-    releases
-        .iter()
-        .filter(|r| r.state == "current" && r.branch != "rawhide" && has(&r.branch))
-        .max_by_key(|r| r.rank)
-        .map(|r| r.branch.clone())
-        .or_else(|| has("rawhide").then(|| "rawhide".to_string()))
-        .or_else(|| branches.first().map(|b| b.branch.clone()))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn release(branch: &str, state: &str, rank: i32) -> ReleaseRow {
-        ReleaseRow {
-            branch: branch.into(),
-            name: branch.to_uppercase(),
-            long_name: format!("Fedora {}", branch.trim_start_matches('f')),
-            state: state.into(),
-            rank,
-        }
-    }
-
-    fn names(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
-
-    #[test]
-    fn default_is_newest_stable_release_with_the_package() {
-        let releases =
-            [release("rawhide", "pending", 100), release("f42", "current", 42), release("f41", "current", 41)];
-        let branches = order_branches(&names(&["f41", "rawhide", "f42"]), &releases);
-        let order: Vec<_> = branches.iter().map(|b| b.branch.as_str()).collect();
-        assert_eq!(order, ["rawhide", "f42", "f41"]);
-        assert_eq!(branches[0].label, "Rawhide");
-        assert_eq!(branches[1].label, "Fedora 42");
-        assert_eq!(choose_branch(None, &branches, &releases).as_deref(), Some("f42"));
-        assert_eq!(choose_branch(Some("f41"), &branches, &releases).as_deref(), Some("f41"));
-        assert_eq!(choose_branch(Some("f99"), &branches, &releases).as_deref(), Some("f42"));
-    }
-
-    #[test]
-    fn falls_back_to_rawhide_then_anything() {
-        let releases = [release("rawhide", "pending", 100), release("f42", "pending", 42)];
-        let branches = order_branches(&names(&["f42", "rawhide"]), &releases);
-        assert_eq!(choose_branch(None, &branches, &releases).as_deref(), Some("rawhide"));
-        let branches = order_branches(&names(&["epel9"]), &releases);
-        assert_eq!(choose_branch(None, &branches, &releases).as_deref(), Some("epel9"));
-        assert_eq!(choose_branch(None, &[], &releases), None);
-    }
 }

@@ -43,12 +43,13 @@ fn unreachable_db(url: &str, e: sqlx::Error) -> anyhow::Error {
 
 /// The URL without its password, for messages and logs.
 pub fn redact(url: &str) -> String {
-    match url.split_once('@') {
-        Some((scheme_user, host)) if scheme_user.contains(':') && scheme_user.matches(':').count() > 1 => {
-            let user = scheme_user.rsplit_once(':').map(|(u, _)| u).unwrap_or(scheme_user);
-            format!("{user}:***@{host}")
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
         }
-        _ => url.to_string(),
+        Ok(_) => url.to_string(),
+        Err(_) => "(an unparsable URL)".to_string(),
     }
 }
 
@@ -103,7 +104,12 @@ pub async fn start_replay(dir: &Path) -> anyhow::Result<(String, tokio::task::Jo
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.context("cannot start the replay server")?;
     let addr = listener.local_addr()?;
-    let server = tokio::spawn(crate::replay::serve(dir.to_path_buf(), listener, crate::replay::Faults::default()));
+    let server = tokio::spawn(crate::dev::replay::serve(
+        dir.to_path_buf(),
+        listener,
+        crate::dev::replay::Faults::default(),
+        CancellationToken::new(),
+    ));
     Ok((format!("http://{addr}"), server))
 }
 
@@ -119,7 +125,7 @@ pub async fn load_demo(pool: &PgPool, dir: &Path) -> anyhow::Result<()> {
 
 /// Writes `name.gz` and `name.br` (best compression) beside every file in `dir`.
 pub fn precompress(dir: &Path) -> anyhow::Result<()> {
-    use std::io::Write;
+    use crate::server::compress::{brotli, gzip};
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let path = entry?.path();
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
@@ -127,13 +133,18 @@ pub fn precompress(dir: &Path) -> anyhow::Result<()> {
             continue;
         }
         let data = std::fs::read(&path)?;
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-        gz.write_all(&data)?;
-        std::fs::write(path.with_extension(format!("{ext}.gz")), gz.finish()?)?;
-        let mut br = Vec::new();
-        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
-        brotli::BrotliCompress(&mut std::io::Cursor::new(&data), &mut br, &params)?;
-        std::fs::write(path.with_extension(format!("{ext}.br")), br)?;
+        std::fs::write(path.with_extension(format!("{ext}.gz")), gzip(&data, 9))?;
+        std::fs::write(path.with_extension(format!("{ext}.br")), brotli(&data, 11))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn passwords_are_hidden() {
+        assert_eq!(super::redact("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert!(!super::redact("postgres://u:p@ss:w@h/db").contains("ss:w"));
+    }
 }

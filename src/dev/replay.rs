@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use percent_encoding::percent_decode_str;
 
+use crate::model::route::query_param;
 use crate::model::url_segment;
 
 pub mod faults;
@@ -91,14 +92,6 @@ async fn read(path: &Path) -> Option<Vec<u8>> {
     tokio::fs::read(path).await.ok()
 }
 
-/// The first value of a query parameter, decoded.
-fn query_value(query: &str, key: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == key).then(|| percent_decode_str(&v.replace('+', " ")).decode_utf8_lossy().into_owned())
-    })
-}
-
 /// mdapi: `/{branch}/{route}/{name}` and `/branches`. An unknown branch is a
 /// 400 on every route; no match on a relation route is a 400; else 404.
 async fn mdapi(dir: &Path, rest: &[String]) -> Response {
@@ -134,7 +127,7 @@ async fn bodhi(dir: &Path, rest: &[String], query: &str) -> Response {
     let root = dir.join("bodhi");
     match rest.first().map(String::as_str) {
         Some("updates") => {
-            let Some(package) = query_value(query, "packages") else {
+            let Some(package) = query_param(query, "packages") else {
                 return json(StatusCode::BAD_REQUEST, r#"{"status": "error", "errors": []}"#);
             };
             match read(&file_for(&root, &["updates"], &format!("packages={package}"), ".json")).await {
@@ -169,7 +162,7 @@ async fn bugzilla(dir: &Path, rest: &[String], query: &str) -> Response {
             r#"{"error": true, "code": 32614, "message": "A REST API resource was not found for 'GET /'."}"#,
         );
     }
-    let component = query_value(query, "component").unwrap_or_default();
+    let component = query_param(query, "component").unwrap_or_default();
     match read(&file_for(&dir.join("bugzilla"), &["rest", "bug"], &format!("component={component}"), ".json")).await {
         Some(body) => json(StatusCode::OK, body),
         None => json(StatusCode::OK, r#"{"bugs": [], "limit": "0", "offset": 0, "total_matches": 0}"#),
@@ -213,8 +206,8 @@ async fn distgit(dir: &Path, rest: &[String], query: &str) -> Response {
 /// recorded projects, in Pagure's listing shape (composed from the recorded
 /// `rpms/{name}` objects; no recording of a whole listing exists).
 async fn project_listing(root: &Path, query: &str) -> Response {
-    let page: usize = query_value(query, "page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
-    let per_page: usize = query_value(query, "per_page").and_then(|p| p.parse().ok()).unwrap_or(20).clamp(1, 100);
+    let page: usize = query_param(query, "page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
+    let per_page: usize = query_param(query, "per_page").and_then(|p| p.parse().ok()).unwrap_or(20).clamp(1, 100);
     let mut names: Vec<PathBuf> = match std::fs::read_dir(root.join("api/0/rpms")) {
         Ok(dir) => dir
             .filter_map(|e| e.ok())
@@ -301,7 +294,13 @@ fn koji_fault(code: i32, message: &str) -> Response {
     xml(body)
 }
 
-/// Serves the recordings on `listener` until the task is dropped.
-pub async fn serve(dir: PathBuf, listener: tokio::net::TcpListener, faults: Faults) -> std::io::Result<()> {
-    axum::serve(listener, router(dir, faults)).await
+/// Serves the recordings on `listener` until `stop` (SIGTERM for the
+/// command) or until the task is dropped.
+pub async fn serve(
+    dir: PathBuf,
+    listener: tokio::net::TcpListener,
+    faults: Faults,
+    stop: tokio_util::sync::CancellationToken,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(dir, faults)).with_graceful_shutdown(async move { stop.cancelled().await }).await
 }

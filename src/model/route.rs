@@ -1,0 +1,222 @@
+//! Every URL the site answers, as one type: parsed from a request (the
+//! page cache's keys, metrics labels, the browser's active tab) and turned
+//! back into links. The route table (`app.rs`) and the router mount the
+//! same paths.
+use super::{url_query, url_segment, Tab};
+
+/// Where server functions are mounted (`/api/{endpoint}`).
+pub const API_PREFIX: &str = "/api";
+
+/// A request path, understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Home,
+    /// `/search?q=`
+    Search,
+    /// `/packages/{name}` (the overview) and `/packages/{name}/{tab}`.
+    Package {
+        name: String,
+        tab: Tab,
+    },
+    /// `/packages/{name}/{anything else}`: a 404 about a package.
+    PackageUnknown {
+        name: String,
+    },
+    /// The old app's search URL, `/packages/s/{query}`.
+    OldSearch {
+        query: String,
+    },
+    /// The static site's `/pkgs/{source}/{package}`.
+    StaticSite {
+        package: String,
+    },
+    /// A server function reading one package's data: `/api/tab/{tab}`,
+    /// `/api/package`, `/api/events`, each with `?name=`.
+    PackageData {
+        name: String,
+        endpoint: &'static str,
+    },
+    /// Any other server function (search, suggestions, the home page's list).
+    ServerFn,
+    /// Built assets under `/pkg/`.
+    Asset,
+    Healthz,
+    Readyz,
+    Metrics,
+    Other,
+}
+
+/// Server functions that read one package, by endpoint (after `/api/`).
+const PACKAGE_DATA: [&str; 10] = [
+    "package",
+    "events",
+    "tab/overview",
+    "tab/builds",
+    "tab/updates",
+    "tab/bugs",
+    "tab/contents",
+    "tab/changelog",
+    "tab/dependencies",
+    "tab/sources",
+];
+
+impl Route {
+    /// The route of a request path (not decoded) and its query string.
+    pub fn parse(path: &str, query: Option<&str>) -> Route {
+        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match segments.as_slice() {
+            [""] => Route::Home,
+            ["search"] => Route::Search,
+            ["packages", "s", query, ..] => Route::OldSearch { query: decode(query) },
+            ["packages", name] if !name.is_empty() => Route::Package { name: decode(name), tab: Tab::Overview },
+            ["packages", name, tab] if !name.is_empty() => match Tab::from_slug(tab) {
+                Some(tab) => Route::Package { name: decode(name), tab },
+                None => Route::PackageUnknown { name: decode(name) },
+            },
+            ["packages", name, ..] if !name.is_empty() => Route::PackageUnknown { name: decode(name) },
+            ["pkgs", _source, package, ..] if !package.is_empty() => Route::StaticSite { package: decode(package) },
+            ["api", rest @ ..] => {
+                let endpoint = rest.join("/");
+                match PACKAGE_DATA.iter().find(|e| **e == endpoint) {
+                    Some(e) => match query.and_then(|q| query_param(q, "name")) {
+                        Some(name) if !name.is_empty() => Route::PackageData { name, endpoint: e },
+                        _ => Route::ServerFn,
+                    },
+                    None => Route::ServerFn,
+                }
+            }
+            ["pkg", ..] => Route::Asset,
+            ["healthz"] => Route::Healthz,
+            ["readyz"] => Route::Readyz,
+            ["metrics"] => Route::Metrics,
+            _ => Route::Other,
+        }
+    }
+
+    /// The canonical path of a page route (`/` for the others).
+    pub fn href(&self) -> String {
+        match self {
+            Route::Home => "/".into(),
+            Route::Search => "/search".into(),
+            Route::Package { name, tab } => tab.href(name),
+            Route::PackageUnknown { name } => Tab::Overview.href(name),
+            Route::OldSearch { query } => format!("/search?q={}", url_query(query)),
+            Route::StaticSite { package } => format!("/packages/{}", url_segment(package)),
+            Route::PackageData { name, endpoint } => format!("{API_PREFIX}/{endpoint}?name={}", url_query(name)),
+            Route::ServerFn | Route::Asset | Route::Other => "/".into(),
+            Route::Healthz => "/healthz".into(),
+            Route::Readyz => "/readyz".into(),
+            Route::Metrics => "/metrics".into(),
+        }
+    }
+
+    /// The package whose rows this URL shows (its cached answers are
+    /// dropped when they change).
+    pub fn package(&self) -> Option<&str> {
+        match self {
+            Route::Package { name, .. } | Route::PackageUnknown { name } | Route::PackageData { name, .. } => {
+                Some(name)
+            }
+            _ => None,
+        }
+    }
+
+    /// A low-cardinality label, for metrics.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Route::Home => "/",
+            Route::Search => "/search",
+            Route::Package { tab: Tab::Overview, .. } => "/packages/{name}",
+            Route::Package { .. } | Route::PackageUnknown { .. } => "/packages/{name}/{tab}",
+            Route::OldSearch { .. } => "/packages/s/{query}",
+            Route::StaticSite { .. } => "/pkgs/{source}/{package}",
+            Route::PackageData { endpoint, .. } if endpoint.starts_with("tab/") => "/api/tab/{tab}",
+            Route::PackageData { .. } | Route::ServerFn => "/api/{fn}",
+            Route::Asset => "/pkg/{asset}",
+            Route::Healthz => "/healthz",
+            Route::Readyz => "/readyz",
+            Route::Metrics => "/metrics",
+            Route::Other => "other",
+        }
+    }
+
+    /// Every label [`Route::label`] gives.
+    pub const LABELS: [&'static str; 13] = [
+        "/",
+        "/search",
+        "/packages/{name}",
+        "/packages/{name}/{tab}",
+        "/packages/s/{query}",
+        "/pkgs/{source}/{package}",
+        "/api/tab/{tab}",
+        "/api/{fn}",
+        "/pkg/{asset}",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "other",
+    ];
+}
+
+/// A query-string parameter, decoded once (`+` is a space; `%2B` a plus).
+pub fn query_param(query: &str, key: &str) -> Option<String> {
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_routes_name_their_package() {
+        let r = Route::parse("/packages/gtk%2B/builds", None);
+        assert_eq!(r, Route::Package { name: "gtk+".into(), tab: Tab::Builds });
+        assert_eq!(r.package(), Some("gtk+"));
+        assert_eq!(r.label(), "/packages/{name}/{tab}");
+        assert_eq!(Route::parse("/packages/python-requre", Some("branch=f42")).package(), Some("python-requre"));
+        assert_eq!(Route::parse("/packages/s/vim", None), Route::OldSearch { query: "vim".into() });
+        assert_eq!(Route::parse("/packages/s/vim", None).package(), None);
+        let data = Route::parse("/api/tab/builds", Some("name=libstdc%2B%2B"));
+        assert_eq!(data.package(), Some("libstdc++"));
+        assert_eq!(data.label(), "/api/tab/{tab}");
+        assert_eq!(Route::parse("/search", Some("q=x")).package(), None);
+        assert_eq!(Route::parse("/api/suggest", Some("query=x")), Route::ServerFn);
+        assert_eq!(Route::parse("/packages/x/relationships", None).label(), "/packages/{name}/{tab}");
+    }
+
+    #[test]
+    fn labels_are_few_and_known() {
+        for path in ["/", "/packages/s/q", "/search", "/pkg/a.js", "/healthz", "/readyz", "/metrics", "/pkgs/a/b"] {
+            let label = Route::parse(path, None).label();
+            assert!(Route::LABELS.contains(&label), "{path}");
+        }
+        assert_eq!(Route::parse("/nope/x", None).label(), "other");
+        assert_eq!(Route::parse("/api/x", None).label(), "/api/{fn}");
+    }
+
+    #[test]
+    fn hrefs_round_trip() {
+        for r in [
+            Route::Package { name: "libstdc++".into(), tab: Tab::Changelog },
+            Route::Package { name: "a b".into(), tab: Tab::Overview },
+            Route::Search,
+            Route::Home,
+        ] {
+            let href = r.href();
+            let (path, query) = href.split_once('?').map_or((href.as_str(), None), |(p, q)| (p, Some(q)));
+            assert_eq!(Route::parse(path, query), r, "{href}");
+        }
+    }
+
+    #[test]
+    fn query_values_are_decoded_once() {
+        assert_eq!(query_param("q=gtk%2B&page=2", "q").as_deref(), Some("gtk+"));
+        assert_eq!(query_param("q=a+b", "q").as_deref(), Some("a b"));
+        assert_eq!(query_param("q=100%25", "q").as_deref(), Some("100%"));
+        assert_eq!(query_param("?name=x", "name").as_deref(), Some("x"));
+        assert_eq!(query_param("q=1", "page"), None);
+    }
+}
