@@ -79,7 +79,8 @@ def main():
         names = [f"bench-pkg-{i:03d}" for i in range(1, args.packages + 1)]
         demo = ["colin", "packit", "python-bugzilla", "python-ogr", "python-requre", "python-specfile"]
         t = time.time()
-        run([args.bin, "sync", "--concurrency", "16", *demo, *names], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        with open(rec / "sync.log", "w") as log:
+            run([args.bin, "sync", "--concurrency", "16", *demo, *names], env=env, stdout=log, stderr=log)
         sync_s = time.time() - t
 
         queue = f"fp-bench-{uuid.uuid4().hex[:8]}"

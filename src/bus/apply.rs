@@ -126,7 +126,7 @@ pub async fn process(
     record(pool, batch, &applied, &settles).instrument(tracing::debug_span!("record")).await?;
     for (routed, settle) in batch.iter().zip(&settles) {
         if settle.copies.is_empty() {
-            status.count(&routed.message.topic, settle.outcome);
+            status.count(&routed.topic, settle.outcome);
         }
     }
     Ok(settles)

@@ -18,7 +18,7 @@ use tokio_util::sync::CancellationToken;
 use super::apply::{self, Copy, CopyTo, Routed, Settle};
 use super::message::{ERROR_HEADER, RETRIES_HEADER, TOPIC_HEADER};
 use super::status::{Outcome, WorkerStatus};
-use super::topics::BINDINGS;
+use super::topics;
 use super::{BusConfig, BusError};
 use crate::upstream::Upstream;
 
@@ -308,7 +308,7 @@ pub async fn declare(channel: &Channel, config: &BusConfig) -> Result<(), BusErr
     let durable = QueueDeclareOptions { durable: true, ..QueueDeclareOptions::default() };
     channel.queue_declare(config.queue.as_str().into(), durable, FieldTable::default()).await?;
     for prefix in &config.prefixes {
-        for binding in BINDINGS {
+        for binding in topics::bindings() {
             let key = format!("{prefix}.{binding}");
             channel
                 .queue_bind(

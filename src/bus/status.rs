@@ -63,7 +63,7 @@ impl WorkerStatus {
     }
 
     pub fn count(&self, topic: &str, outcome: Outcome) {
-        metrics::counter!("bus_messages_total", "topic" => topic.to_string(), "outcome" => outcome.label())
+        metrics::counter!("bus_messages_total", "topic" => super::topics::label(topic), "outcome" => outcome.label())
             .increment(1);
     }
 }

@@ -1,30 +1,77 @@
-//! The one place that says what each bus topic refreshes: topic (after its
-//! environment prefix) and body → the packages affected and their tabs.
+//! The one place that says what each bus topic refreshes: the table of
+//! topics the worker binds, each with its typed body (`bodies`), the
+//! packages and tabs a message affects, and the line it shows on the page.
 //! Routing goes by topic and body, never by the `fedora_messaging_schema`
 //! header, which publishers without the schema package fill generically.
+mod bodies;
+
 use std::collections::BTreeSet;
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::model::storable::valid_name;
-use crate::model::Tab;
+use crate::model::{BuildState, Tab};
 use crate::refresh::Scope;
 use crate::upstream::Service;
+use bodies::{
+    BodhiMessage, BugzillaMessage, DistGitPush, KojiBuild, KojiPackageList, MdapiRepoUpdate, PagureProject,
+    PagurePush,
+};
 
-/// The routing keys the worker's queue is bound to (after each prefix).
-pub const BINDINGS: [&str; 11] = [
-    "buildsys.build.state.change",
-    "buildsys.tag",
-    "buildsys.untag",
-    "buildsys.package.list.change",
-    "bodhi.update.#",
-    "bugzilla.bug.new",
-    "bugzilla.bug.update",
-    "git.receive",
-    "pagure.git.receive",
-    "pagure.project.#",
-    "mdapi.repo.update",
+/// A kind of message the worker handles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    KojiBuildState,
+    KojiTag,
+    KojiUntag,
+    KojiPackageList,
+    BodhiUpdate,
+    BugzillaBug,
+    DistGitPush,
+    PagurePush,
+    PagureProjectNew,
+    PagureAccess,
+    MdapiRepoUpdate,
+}
+
+/// One line of the table: the routing key bound after each prefix (`#`
+/// matches the rest), and the kind of its messages.
+pub struct Topic {
+    pub binding: &'static str,
+    pub kind: Kind,
+}
+
+/// Every topic the worker handles; the queue is bound to these and nothing else.
+pub const TOPICS: [Topic; 13] = [
+    Topic { binding: "buildsys.build.state.change", kind: Kind::KojiBuildState },
+    Topic { binding: "buildsys.tag", kind: Kind::KojiTag },
+    Topic { binding: "buildsys.untag", kind: Kind::KojiUntag },
+    Topic { binding: "buildsys.package.list.change", kind: Kind::KojiPackageList },
+    Topic { binding: "bodhi.update.#", kind: Kind::BodhiUpdate },
+    Topic { binding: "bugzilla.bug.new", kind: Kind::BugzillaBug },
+    Topic { binding: "bugzilla.bug.update", kind: Kind::BugzillaBug },
+    Topic { binding: "git.receive", kind: Kind::DistGitPush },
+    Topic { binding: "pagure.git.receive", kind: Kind::PagurePush },
+    Topic { binding: "pagure.project.new", kind: Kind::PagureProjectNew },
+    Topic { binding: "pagure.project.user.#", kind: Kind::PagureAccess },
+    Topic { binding: "pagure.project.group.#", kind: Kind::PagureAccess },
+    Topic { binding: "mdapi.repo.update", kind: Kind::MdapiRepoUpdate },
 ];
+
+impl Topic {
+    fn matches(&self, topic: &str) -> bool {
+        match self.binding.strip_suffix('#') {
+            Some(prefix) => topic.starts_with(prefix),
+            None => topic == self.binding,
+        }
+    }
+}
+
+/// The kind of a topic (after its prefix), if the worker handles it.
+pub fn kind_of(topic: &str) -> Option<Kind> {
+    TOPICS.iter().find(|t| t.matches(topic)).map(|t| t.kind)
+}
 
 /// What a message asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,11 +122,17 @@ fn targets(names: Vec<String>, tabs: &[Tab], service: Service) -> Route {
     )
 }
 
+/// A body as its kind's type; `None` when it is not even a JSON object of that shape.
+fn typed<T: DeserializeOwned + Default>(body: &Value) -> Option<T> {
+    serde_json::from_value(body.clone()).ok()
+}
+
 /// Routes a message by its topic with the environment prefix removed.
 /// Names that cannot be package names (see `model::storable::valid_name`)
 /// are dropped; a message left with none cannot be routed.
 pub fn route(topic: &str, body: &Value, headers: &Value) -> Result<Route, Malformed> {
-    match route_named(topic, body, headers)? {
+    let Some(kind) = kind_of(topic) else { return Ok(Route::Unknown) };
+    match route_kind(kind, topic, body, headers)? {
         Route::Refresh(mut targets) => {
             targets.retain(|t| valid_name(&t.package));
             if targets.is_empty() {
@@ -91,17 +144,96 @@ pub fn route(topic: &str, body: &Value, headers: &Value) -> Result<Route, Malfor
     }
 }
 
+fn route_kind(kind: Kind, topic: &str, body: &Value, headers: &Value) -> Result<Route, Malformed> {
+    let bad = |reason: &str| Malformed { topic: topic.to_string(), reason: reason.to_string() };
+    let nonempty = |s: Option<String>| s.filter(|s| !s.is_empty());
+    let route = match kind {
+        Kind::KojiBuildState | Kind::KojiTag | Kind::KojiUntag => {
+            let build: KojiBuild = typed(body).ok_or_else(|| bad("not a build"))?;
+            let name = nonempty(build.name).ok_or_else(|| bad("no build name"))?;
+            targets(vec![name], &[Tab::Builds, Tab::Overview], Service::Koji)
+        }
+        Kind::KojiPackageList => {
+            let list: KojiPackageList = typed(body).ok_or_else(|| bad("not a package list change"))?;
+            let name = nonempty(list.package).ok_or_else(|| bad("no package"))?;
+            targets(vec![name], &[Tab::Overview], Service::Koji)
+        }
+        Kind::BodhiUpdate => {
+            let names = bodhi_packages(body, headers);
+            if names.is_empty() {
+                return Err(bad("no builds in the update"));
+            }
+            targets(names, &[Tab::Updates, Tab::Overview], Service::Bodhi)
+        }
+        Kind::BugzillaBug => {
+            let message: BugzillaMessage = typed(body).unwrap_or_default();
+            let bug = message.bug.ok_or_else(|| bad("no bug"))?;
+            let product = bug.product.as_ref().map(|p| p.name()).filter(|p| !p.is_empty());
+            let product = product.ok_or_else(|| bad("no product"))?;
+            if product != "Fedora" && product != "Fedora EPEL" {
+                return Ok(Route::NotOurs("not a Fedora or EPEL bug"));
+            }
+            let component = bug.component.as_ref().map(|c| c.name().to_string());
+            let component = nonempty(component).ok_or_else(|| bad("no component"))?;
+            targets(vec![component], &[Tab::Bugs, Tab::Overview], Service::Bugzilla)
+        }
+        Kind::DistGitPush => {
+            let push: DistGitPush = typed(body).unwrap_or_default();
+            let commit = push.commit.ok_or_else(|| bad("no commit"))?;
+            let repo = nonempty(commit.repo).ok_or_else(|| bad("no repo"))?;
+            match commit.namespace.as_deref() {
+                Some("rpms") | None => targets(vec![repo], &[Tab::Sources], Service::DistGit),
+                Some(_) => Route::NotOurs("not an rpms repository"),
+            }
+        }
+        Kind::PagurePush => {
+            let push: PagurePush = typed(body).unwrap_or_default();
+            let repo = push.repo.ok_or_else(|| bad("no repo"))?;
+            let name = nonempty(repo.name).ok_or_else(|| bad("no repo name"))?;
+            match repo.namespace.as_deref() {
+                Some("rpms") => targets(vec![name], &[Tab::Sources], Service::DistGit),
+                _ => Route::NotOurs("not an rpms repository"),
+            }
+        }
+        Kind::PagureProjectNew | Kind::PagureAccess => {
+            let message: PagureProject = typed(body).unwrap_or_default();
+            let project = message.project.ok_or_else(|| bad("no project"))?;
+            let name = nonempty(project.name).ok_or_else(|| bad("no project name"))?;
+            if project.namespace.as_deref() != Some("rpms") {
+                return Ok(Route::NotOurs("not an rpms project"));
+            }
+            if kind == Kind::PagureAccess {
+                targets(vec![name], &[Tab::Overview], Service::DistGit)
+            } else {
+                let scope = Scope::tabs(&Tab::ALL);
+                Route::Refresh(vec![Target { package: name, scope, service: Service::DistGit, creates: true }])
+            }
+        }
+        Kind::MdapiRepoUpdate => {
+            let update: MdapiRepoUpdate = typed(body).unwrap_or_default();
+            let names: Vec<String> = update
+                .packages
+                .ok_or_else(|| bad("no packages"))?
+                .iter()
+                .filter_map(|p| p.as_str().map(String::from))
+                .collect();
+            targets(names, &[Tab::Contents, Tab::Changelog, Tab::Dependencies, Tab::Overview], Service::Mdapi)
+        }
+    };
+    Ok(route)
+}
+
 /// The same message about only `keep` of the packages it names, in its own
 /// shape (a fan-out cut into parts, or the failed part of one retried), or
 /// `None` when the topic names one package at most.
 pub fn narrow(topic: &str, body: &Value, keep: &BTreeSet<String>) -> Option<Value> {
     let mut body = body.clone();
-    match topic {
-        "mdapi.repo.update" => {
+    match kind_of(topic)? {
+        Kind::MdapiRepoUpdate => {
             body["packages"] = Value::from(keep.iter().cloned().collect::<Vec<_>>());
             Some(body)
         }
-        t if t.starts_with("bodhi.update.") => {
+        Kind::BodhiUpdate => {
             let at = ["/update/builds", "/comment/update/builds"].into_iter().find(|p| body.pointer(p).is_some())?;
             let list = body.pointer_mut(at)?.as_array_mut()?;
             list.retain(|b| b.get("nvr").and_then(Value::as_str).and_then(nvr_name).is_some_and(|n| keep.contains(&n)));
@@ -111,97 +243,17 @@ pub fn narrow(topic: &str, body: &Value, keep: &BTreeSet<String>) -> Option<Valu
     }
 }
 
-fn route_named(topic: &str, body: &Value, headers: &Value) -> Result<Route, Malformed> {
-    let bad = |reason: &str| Malformed { topic: topic.to_string(), reason: reason.to_string() };
-    let route = match topic {
-        "buildsys.build.state.change" | "buildsys.tag" | "buildsys.untag" => {
-            let name = str_at(body, &["name"]).ok_or_else(|| bad("no build name"))?;
-            targets(vec![name], &[Tab::Builds, Tab::Overview], Service::Koji)
-        }
-        "buildsys.package.list.change" => {
-            let name = str_at(body, &["package"]).ok_or_else(|| bad("no package"))?;
-            targets(vec![name], &[Tab::Overview], Service::Koji)
-        }
-        t if t.starts_with("bodhi.update.") => {
-            let names = bodhi_packages(body, headers);
-            if names.is_empty() {
-                return Err(bad("no builds in the update"));
-            }
-            targets(names, &[Tab::Updates, Tab::Overview], Service::Bodhi)
-        }
-        "bugzilla.bug.new" | "bugzilla.bug.update" => {
-            let bug = body.get("bug").filter(|b| b.is_object()).ok_or_else(|| bad("no bug"))?;
-            let product = name_or_string(bug.get("product")).ok_or_else(|| bad("no product"))?;
-            if product != "Fedora" && product != "Fedora EPEL" {
-                return Ok(Route::NotOurs("not a Fedora or EPEL bug"));
-            }
-            let component = name_or_string(bug.get("component")).ok_or_else(|| bad("no component"))?;
-            targets(vec![component], &[Tab::Bugs, Tab::Overview], Service::Bugzilla)
-        }
-        "git.receive" => {
-            let commit = body.get("commit").ok_or_else(|| bad("no commit"))?;
-            let repo = str_at(commit, &["repo"]).ok_or_else(|| bad("no repo"))?;
-            match str_at(commit, &["namespace"]).as_deref() {
-                Some("rpms") | None => targets(vec![repo], &[Tab::Sources], Service::DistGit),
-                Some(_) => Route::NotOurs("not an rpms repository"),
-            }
-        }
-        "pagure.git.receive" => {
-            let repo = body.get("repo").ok_or_else(|| bad("no repo"))?;
-            let name = str_at(repo, &["name"]).ok_or_else(|| bad("no repo name"))?;
-            match str_at(repo, &["namespace"]).as_deref() {
-                Some("rpms") => targets(vec![name], &[Tab::Sources], Service::DistGit),
-                _ => Route::NotOurs("not an rpms repository"),
-            }
-        }
-        "pagure.project.new" => {
-            let project = body.get("project").ok_or_else(|| bad("no project"))?;
-            let name = str_at(project, &["name"]).ok_or_else(|| bad("no project name"))?;
-            if str_at(project, &["namespace"]).as_deref() != Some("rpms") {
-                return Ok(Route::NotOurs("not an rpms project"));
-            }
-            Route::Refresh(vec![Target {
-                package: name,
-                scope: Scope::tabs(&Tab::ALL),
-                service: Service::DistGit,
-                creates: true,
-            }])
-        }
-        t if t.starts_with("pagure.project.user.") || t.starts_with("pagure.project.group.") => {
-            let project = body.get("project").ok_or_else(|| bad("no project"))?;
-            let name = str_at(project, &["name"]).ok_or_else(|| bad("no project name"))?;
-            if str_at(project, &["namespace"]).as_deref() != Some("rpms") {
-                return Ok(Route::NotOurs("not an rpms project"));
-            }
-            targets(vec![name], &[Tab::Overview], Service::DistGit)
-        }
-        "mdapi.repo.update" => {
-            let names: Vec<String> = body
-                .get("packages")
-                .and_then(Value::as_array)
-                .ok_or_else(|| bad("no packages"))?
-                .iter()
-                .filter_map(|p| p.as_str().map(String::from))
-                .collect();
-            targets(names, &[Tab::Contents, Tab::Changelog, Tab::Dependencies, Tab::Overview], Service::Mdapi)
-        }
-        _ => Route::Unknown,
-    };
-    Ok(route)
-}
-
 /// Source package names of a Bodhi update: from its builds' NVRs (a comment
 /// carries the update inside), else from the `fedora_messaging_rpm_*` headers.
 fn bodhi_packages(body: &Value, headers: &Value) -> Vec<String> {
-    let update = body.get("update").or_else(|| body.pointer("/comment/update"));
+    let message: BodhiMessage = typed(body).unwrap_or_default();
+    let update = message.update();
     let mut names: Vec<String> = update
-        .and_then(|u| u.get("builds"))
-        .and_then(Value::as_array)
-        .map(|builds| builds.iter().filter_map(|b| b.get("nvr")?.as_str()).filter_map(nvr_name).collect())
+        .map(|u| u.builds.iter().filter_map(|b| b.nvr.as_deref()).filter_map(nvr_name).collect())
         .unwrap_or_default();
     // Old updates carry their NVRs only in the title ("a-1-1.el6 b-2-1.el6").
     if names.is_empty() {
-        let title = update.and_then(|u| u.get("title")).and_then(Value::as_str).unwrap_or("");
+        let title = update.map(|u| u.title.as_str()).unwrap_or("");
         names = title
             .split(|c: char| c.is_whitespace() || c == ',')
             .filter(|t| t.matches('-').count() >= 2 && t.contains(|c: char| c.is_ascii_digit()))
@@ -225,21 +277,8 @@ pub fn nvr_name(nvr: &str) -> Option<String> {
     (!name.is_empty()).then(|| name.to_string())
 }
 
-fn str_at(v: &Value, path: &[&str]) -> Option<String> {
-    path.iter().try_fold(v, |v, k| v.get(k))?.as_str().filter(|s| !s.is_empty()).map(String::from)
-}
-
-/// Bugzilla sends `{"id": .., "name": ..}` objects; older messages plain strings.
-fn name_or_string(v: Option<&Value>) -> Option<String> {
-    match v? {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(o) => o.get("name")?.as_str().map(String::from),
-        _ => None,
-    }
-    .filter(|s| !s.is_empty())
-}
-
-/// The person or service behind an event, when the message says.
+/// The person or service behind an event, when the message says. Messages
+/// of every generation name it in one of these places.
 pub fn agent(body: &Value, headers: &Value) -> Option<String> {
     let candidates =
         ["/agent", "/agent_name", "/user", "/owner", "/comment/user/name", "/update/user/name", "/commit/username"];
@@ -251,45 +290,69 @@ pub fn agent(body: &Value, headers: &Value) -> Option<String> {
 
 /// One line saying what happened.
 pub fn summary(topic: &str, body: &Value) -> String {
-    let s = |p: &str| body.pointer(p).and_then(Value::as_str).unwrap_or("").to_string();
-    let nvr = || format!("{}-{}-{}", s("/name"), s("/version"), s("/release"));
-    match topic {
-        "buildsys.build.state.change" => {
-            let state = body.get("new").and_then(Value::as_i64).map(crate::model::BuildState::from_koji);
-            format!("build {} {}", nvr(), state.map(|s| s.label()).unwrap_or("changed"))
+    let Some(kind) = kind_of(topic) else { return topic.to_string() };
+    let or_empty = |s: &Option<String>| s.clone().unwrap_or_default();
+    match kind {
+        Kind::KojiBuildState => {
+            let build: KojiBuild = typed(body).unwrap_or_default();
+            let state = build.new.map(BuildState::from_koji).map(|s| s.label()).unwrap_or("changed");
+            format!("build {} {state}", build.nvr())
         }
-        "buildsys.tag" => format!("{} tagged into {}", nvr(), s("/tag")),
-        "buildsys.untag" => format!("{} untagged from {}", nvr(), s("/tag")),
-        "buildsys.package.list.change" => format!("package list of {}: {}", s("/tag"), s("/action")),
-        t if t.starts_with("bodhi.update.comment") => {
-            let karma = body.pointer("/comment/karma").and_then(Value::as_i64).unwrap_or(0);
-            format!("comment on {} (karma {karma:+})", s("/comment/update/alias"))
+        Kind::KojiTag => {
+            let build: KojiBuild = typed(body).unwrap_or_default();
+            format!("{} tagged into {}", build.nvr(), or_empty(&build.tag))
         }
-        t if t.starts_with("bodhi.update.") => {
-            let what = t.trim_start_matches("bodhi.update.").replace('.', " ");
-            format!("update {}: {what}", s("/update/alias"))
+        Kind::KojiUntag => {
+            let build: KojiBuild = typed(body).unwrap_or_default();
+            format!("{} untagged from {}", build.nvr(), or_empty(&build.tag))
         }
-        "bugzilla.bug.new" => {
-            format!("new bug {}: {}", body.pointer("/bug/id").unwrap_or(&Value::Null), s("/bug/summary"))
+        Kind::KojiPackageList => {
+            let list: KojiPackageList = typed(body).unwrap_or_default();
+            format!("package list of {}: {}", or_empty(&list.tag), or_empty(&list.action))
         }
-        "bugzilla.bug.update" => {
-            format!("bug {} updated: {}", body.pointer("/bug/id").unwrap_or(&Value::Null), s("/bug/summary"))
+        Kind::BodhiUpdate => {
+            let message: BodhiMessage = typed(body).unwrap_or_default();
+            let alias = message.update().and_then(|u| u.alias.clone()).unwrap_or_default();
+            match &message.comment {
+                Some(c) if topic.starts_with("bodhi.update.comment") => {
+                    format!("comment on {alias} (karma {:+})", c.karma.unwrap_or(0))
+                }
+                _ => format!("update {alias}: {}", topic.trim_start_matches("bodhi.update.").replace('.', " ")),
+            }
         }
-        "git.receive" => format!("push to {}: {}", s("/commit/branch"), s("/commit/summary")),
-        "pagure.git.receive" => format!("push to {}", s("/branch")),
-        "pagure.project.new" => "dist-git repository created".to_string(),
-        t if t.starts_with("pagure.project.") => {
-            let who =
-                [s("/new_user"), s("/new_group"), s("/removed_user"), s("/user")].into_iter().find(|x| !x.is_empty());
-            format!(
-                "{}{}",
-                t.trim_start_matches("pagure.project.").replace('.', " "),
-                who.map(|w| format!(": {w}")).unwrap_or_default()
-            )
+        Kind::BugzillaBug => {
+            let bug = typed::<BugzillaMessage>(body).unwrap_or_default().bug.unwrap_or_default();
+            let id = bug.id.unwrap_or(Value::Null);
+            let verb = if topic.ends_with(".new") { "new bug" } else { "bug" };
+            let updated = if topic.ends_with(".new") { "" } else { " updated" };
+            format!("{verb} {id}{updated}: {}", or_empty(&bug.summary))
         }
-        "mdapi.repo.update" => format!("repository {} updated", s("/name")),
-        other => other.to_string(),
+        Kind::DistGitPush => {
+            let commit = typed::<DistGitPush>(body).unwrap_or_default().commit.unwrap_or_default();
+            format!("push to {}: {}", or_empty(&commit.branch), or_empty(&commit.summary))
+        }
+        Kind::PagurePush => format!("push to {}", or_empty(&typed::<PagurePush>(body).unwrap_or_default().branch)),
+        Kind::PagureProjectNew => "dist-git repository created".to_string(),
+        Kind::PagureAccess => {
+            let message: PagureProject = typed(body).unwrap_or_default();
+            let what = topic.trim_start_matches("pagure.project.").replace('.', " ");
+            format!("{what}{}", message.who().map(|w| format!(": {w}")).unwrap_or_default())
+        }
+        Kind::MdapiRepoUpdate => {
+            format!("repository {} updated", or_empty(&typed::<MdapiRepoUpdate>(body).unwrap_or_default().name))
+        }
     }
+}
+
+/// Every binding, for declaring the queue.
+pub fn bindings() -> impl Iterator<Item = &'static str> {
+    TOPICS.iter().map(|t| t.binding)
+}
+
+/// A topic as a metrics label: its binding, or `other` (topics come from
+/// outside and must not grow the label set).
+pub fn label(topic: &str) -> &'static str {
+    TOPICS.iter().find(|t| t.matches(topic)).map(|t| t.binding).unwrap_or("other")
 }
 
 #[cfg(test)]
