@@ -148,7 +148,7 @@ def main():
         print()
         print("| measure | value |")
         print("|---|---|")
-        print(f"| initial `sync --all` ({args.packages + 6} packages) | {sync_s:.1f} s |")
+        print(f"| initial `sync` of {args.packages + 6} packages, all tabs, concurrency 16 | {sync_s:.1f} s |")
         if latencies:
             print(f"| event-to-fresh p50 (idle, n={len(latencies)}) | {percentile(latencies, 50):.1f} ms |")
             print(f"| event-to-fresh p99 | {percentile(latencies, 99):.1f} ms |")

@@ -10,7 +10,7 @@ use clap::Parser;
 use tokio_util::sync::CancellationToken;
 
 use crate::bus::WorkerStatus;
-use crate::dev::replay::{FaultPlan, Faults};
+use crate::dev::replay::Faults;
 use crate::server::router;
 use crate::upstream::Upstream;
 use config::{Cli, Command};
@@ -49,14 +49,14 @@ pub async fn run(stop: CancellationToken) -> anyhow::Result<()> {
         Command::Migrate => commands::open_database(&cli.db, true).await.map(drop),
         Command::LoadDemo(args) => {
             let pool = commands::open_database(&cli.db, true).await?;
-            commands::load_demo(&pool, &args.dir).await
+            commands::load_demo(&pool, &args.dir, args.force).await
         }
         Command::UpstreamReplay(args) => {
             let listener = tokio::net::TcpListener::bind(&args.addr)
                 .await
                 .with_context(|| format!("cannot listen on {}", args.addr))?;
             tracing::info!(addr = %args.addr, dir = %args.dir.display(), "serving recorded upstream responses");
-            let faults = Faults::new(FaultPlan { delay_ms: args.delay_ms, ..FaultPlan::default() });
+            let faults = Faults::delayed(std::time::Duration::from_millis(args.delay_ms));
             crate::dev::replay::serve(args.dir, listener, faults, stop).await.context("replay server failed")
         }
         Command::Sync(args) => {

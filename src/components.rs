@@ -2,24 +2,31 @@
 //! functions here: pages fetch, components display.
 
 mod error_panel;
+mod external_link;
 mod file_tree;
+mod package_heading;
 mod page_title;
 mod release_selector;
 mod search_box;
+mod search_results;
 mod site_header;
 mod status;
 mod tab_bar;
 mod tab_content;
+pub mod tabs;
 pub mod time;
 mod updated_at;
 
 pub use error_panel::ErrorPanel;
+pub use external_link::ExternalLink;
 pub use file_tree::{FileTree, TreeNode};
+pub use package_heading::PackageHeading;
 pub use page_title::PageTitle;
 pub use release_selector::ReleaseSelector;
 pub use search_box::SearchBox;
+pub use search_results::SearchResultsList;
 pub use site_header::SiteHeader;
 pub use status::set_status;
 pub use tab_bar::TabBar;
-pub use tab_content::{TabContent, TabContext};
+pub use tab_content::{TabContent, TabContext, TabFrame, TabLoading};
 pub use updated_at::UpdatedAt;

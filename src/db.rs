@@ -6,6 +6,7 @@ pub mod failures;
 pub mod packages;
 pub mod releases;
 pub mod search;
+pub mod settings;
 pub mod sweep;
 pub mod sync_runs;
 pub mod tabs;

@@ -21,6 +21,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod dev;
 #[cfg(feature = "ssr")]
+pub mod gallery;
+#[cfg(feature = "ssr")]
 pub mod read;
 #[cfg(feature = "ssr")]
 pub mod refresh;

@@ -7,6 +7,7 @@ mod changelog;
 mod contents;
 mod dependencies;
 mod events;
+pub mod gallery;
 pub mod links;
 mod overview;
 mod package;

@@ -35,6 +35,36 @@ pub async fn suggest(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<crate
     Ok(db::search::suggest(pool, query, limit).await?)
 }
 
+/// Whether the gallery is on: in debug builds, on a demo database
+/// (`load-demo` marks it), or when `GALLERY=on`.
+pub async fn gallery_enabled(pool: &PgPool) -> Result<bool, AppError> {
+    if cfg!(debug_assertions) || std::env::var("GALLERY").is_ok_and(|v| v == "on") {
+        return Ok(true);
+    }
+    Ok(db::settings::is_demo(pool).await?)
+}
+
+/// The gallery's components and their stories.
+pub async fn gallery_index(pool: &PgPool) -> Result<Vec<crate::model::gallery::GalleryEntry>, AppError> {
+    if !gallery_enabled(pool).await? {
+        return Err(AppError::NotFound { name: "gallery".into(), other_case: Vec::new() });
+    }
+    Ok(crate::gallery::index())
+}
+
+/// One story of the gallery.
+pub async fn gallery_story(
+    pool: &PgPool,
+    component: &str,
+    story: &str,
+) -> Result<crate::model::gallery::Story, AppError> {
+    let not_found = || AppError::NotFound { name: format!("{component}/{story}"), other_case: Vec::new() };
+    if !gallery_enabled(pool).await? {
+        return Err(not_found());
+    }
+    crate::gallery::story(component, story).ok_or_else(not_found)
+}
+
 /// The package row behind the page header, or `NotFound` (with other-case matches).
 pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<PackageHeader, AppError> {
     let Some(row) = db::packages::get(pool, name).await? else {

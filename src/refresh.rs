@@ -204,7 +204,7 @@ async fn fetch_many(
         .collect()
         .await;
     if let Some(releases) = fetched.iter().find_map(|j| j.fetched.releases()) {
-        match db::releases::replace(pool, &write::release_rows(releases)).await {
+        match db::releases::replace(pool, &crate::upstream::bodhi::to_releases(releases)).await {
             Err(e) if e.is_unavailable() => return Err(e.into()),
             Err(e) => tracing::error!(error = %e, "release list not written; the old one stays"),
             Ok(()) => {}

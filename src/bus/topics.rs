@@ -15,8 +15,7 @@ use crate::model::{BuildState, Tab};
 use crate::refresh::Scope;
 use crate::upstream::Service;
 use bodies::{
-    BodhiMessage, BugzillaMessage, DistGitPush, KojiBuild, KojiPackageList, MdapiRepoUpdate, PagureProject,
-    PagurePush,
+    BodhiMessage, BugzillaMessage, DistGitPush, KojiBuild, KojiPackageList, MdapiRepoUpdate, PagureProject, PagurePush,
 };
 
 /// A kind of message the worker handles.

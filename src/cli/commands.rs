@@ -115,7 +115,17 @@ pub async fn start_replay(dir: &Path) -> anyhow::Result<(String, tokio::task::Jo
 
 /// The demo: `sync --all` against the recorded upstream in `dir`, exactly
 /// as a sync against production runs.
-pub async fn load_demo(pool: &PgPool, dir: &Path) -> anyhow::Result<()> {
+/// The database is marked as a demo database first; one that holds real
+/// packages is refused unless `force`.
+pub async fn load_demo(pool: &PgPool, dir: &Path, force: bool) -> anyhow::Result<()> {
+    use crate::db::settings;
+    if !force && settings::has_packages(pool).await? && !settings::is_demo(pool).await? {
+        bail!(
+            "this database holds packages that `load-demo` did not load; \
+             point DATABASE_URL at another database, or pass --force to mix the demo into it"
+        );
+    }
+    settings::mark_demo(pool).await?;
     let (base, server) = start_replay(dir).await?;
     let upstream = Upstream::new(&UpstreamConfig::all_under(&base))?;
     let result = sync(pool, &upstream, None, Vec::new(), 4).await;

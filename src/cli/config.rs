@@ -121,6 +121,9 @@ pub struct LoadDemoArgs {
     /// Directory of recorded upstream responses.
     #[arg(long, env = "DEMO_DIR", default_value = "demo/upstream")]
     pub dir: PathBuf,
+    /// Load into a database that holds packages not loaded by `load-demo`.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -15,9 +15,8 @@ pub struct TabContext {
     pub branch: Option<String>,
 }
 
-/// The frame every tab shares: a loading state while its row loads, an error
-/// with a retry, "not fetched yet" for a row that does not exist, the release
-/// selector and the refresh time. `render` draws the payload itself.
+/// The frame every tab shares, around the page's resource: a loading state
+/// while its row loads, an error with a retry, then [`TabFrame`].
 #[component]
 pub fn TabContent<T, F, V>(tab: Tab, resource: Resource<Result<TabView<T>, AppError>>, render: F) -> impl IntoView
 where
@@ -26,15 +25,17 @@ where
     V: IntoView + 'static,
 {
     let (pending, set_pending) = signal(false);
-    let loading = move || view! { <p class="loading">"Loading " {tab.label().to_lowercase()} "…"</p> };
+    let name = crate::hooks::package_name();
     view! {
         <section class="tab-content" data-tab=tab.slug() class:pending=pending aria-busy=move || pending.get().to_string()>
-            <Transition fallback=loading set_pending>
+            <Transition fallback=move || view! { <TabLoading tab/> } set_pending>
                 {move || {
                     let render = render.clone();
                     Suspend::new(async move {
                         match resource.await {
-                            Ok(view) => body(tab, view, render).into_any(),
+                            Ok(view) => {
+                                view! { <TabFrame tab name=name.get_untracked() view render/> }.into_any()
+                            }
                             // The page header already says there is no such package.
                             Err(AppError::NotFound { .. }) => ().into_any(),
                             Err(error) => view! { <ErrorPanel error retry=move || resource.refetch()/> }.into_any(),
@@ -46,12 +47,22 @@ where
     }
 }
 
-fn body<T, F, V>(tab: Tab, view: TabView<T>, render: F) -> impl IntoView
+/// A tab while its row loads.
+#[component]
+pub fn TabLoading(tab: Tab) -> impl IntoView {
+    view! { <p class="loading">"Loading " {tab.label().to_lowercase()} "…"</p> }
+}
+
+/// A loaded tab of package `name`: where its data comes from (the source
+/// package's for source-level tabs), the release selector, the refresh
+/// time, and `render` drawing the payload; "not fetched yet" for a row that
+/// does not exist.
+#[component]
+pub fn TabFrame<T, F, V>(tab: Tab, name: String, view: TabView<T>, render: F) -> impl IntoView
 where
     F: Fn(T, TabContext) -> V,
     V: IntoView + 'static,
 {
-    let name = crate::hooks::package_name().get_untracked();
     let inherited = (view.owner != name).then(|| {
         let href = tab.href(&view.owner);
         let owner = view.owner.clone();

@@ -1,5 +1,16 @@
-//! Links to the services' own pages, built in one place.
+//! Links to the services' own pages, built in one place, and the one check
+//! every link made from upstream text passes.
 use super::{url_query, url_segment};
+
+/// A URL from upstream text (a spec's `URL:`, a Bodhi update's link) as an
+/// `href`, if it is a web address: `http` and `https` only, so a
+/// `javascript:` or `data:` URL is shown as text, never made a link.
+pub fn safe_href(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    let web = lower.starts_with("https://") || lower.starts_with("http://");
+    (web && !url.chars().any(|c| c.is_control())).then(|| url.to_string())
+}
 
 /// A Koji build's page.
 pub fn koji_build(build_id: i64) -> String {
@@ -51,6 +62,27 @@ pub fn distgit_user(user: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_web_addresses_become_links() {
+        assert_eq!(
+            super::safe_href(" https://github.com/packit/requre ").as_deref(),
+            Some("https://github.com/packit/requre")
+        );
+        assert!(super::safe_href("HTTP://example.org").is_some());
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>",
+            "vbscript:x",
+            "//evil",
+            "",
+            "\u{1}https://x",
+            "https://x\ny",
+        ] {
+            assert_eq!(super::safe_href(bad), None, "{bad:?}");
+        }
+    }
+
     #[test]
     fn names_are_escaped() {
         assert_eq!(super::bodhi_updates("gtk+"), "https://bodhi.fedoraproject.org/updates/?packages=gtk%2B");

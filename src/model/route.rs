@@ -38,6 +38,8 @@ pub enum Route {
     },
     /// Any other server function (search, suggestions, the home page's list).
     ServerFn,
+    /// The component gallery, `/gallery[/{component}/{story}]`.
+    Gallery,
     /// Built assets under `/pkg/`.
     Asset,
     Healthz,
@@ -86,6 +88,7 @@ impl Route {
                     None => Route::ServerFn,
                 }
             }
+            ["gallery", ..] => Route::Gallery,
             ["pkg", ..] => Route::Asset,
             ["healthz"] => Route::Healthz,
             ["readyz"] => Route::Readyz,
@@ -104,6 +107,7 @@ impl Route {
             Route::OldSearch { query } => format!("/search?q={}", url_query(query)),
             Route::StaticSite { package } => format!("/packages/{}", url_segment(package)),
             Route::PackageData { name, endpoint } => format!("{API_PREFIX}/{endpoint}?name={}", url_query(name)),
+            Route::Gallery => "/gallery".into(),
             Route::ServerFn | Route::Asset | Route::Other => "/".into(),
             Route::Healthz => "/healthz".into(),
             Route::Readyz => "/readyz".into(),
@@ -133,6 +137,7 @@ impl Route {
             Route::StaticSite { .. } => "/pkgs/{source}/{package}",
             Route::PackageData { endpoint, .. } if endpoint.starts_with("tab/") => "/api/tab/{tab}",
             Route::PackageData { .. } | Route::ServerFn => "/api/{fn}",
+            Route::Gallery => "/gallery",
             Route::Asset => "/pkg/{asset}",
             Route::Healthz => "/healthz",
             Route::Readyz => "/readyz",
@@ -142,7 +147,7 @@ impl Route {
     }
 
     /// Every label [`Route::label`] gives.
-    pub const LABELS: [&'static str; 13] = [
+    pub const LABELS: [&'static str; 14] = [
         "/",
         "/search",
         "/packages/{name}",
@@ -151,6 +156,7 @@ impl Route {
         "/pkgs/{source}/{package}",
         "/api/tab/{tab}",
         "/api/{fn}",
+        "/gallery",
         "/pkg/{asset}",
         "/healthz",
         "/readyz",

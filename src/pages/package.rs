@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta};
 use leptos_router::components::Outlet;
 
-use crate::components::{set_status, ErrorPanel, PageTitle, SearchBox, SiteHeader, TabBar};
+use crate::components::{set_status, ErrorPanel, PackageHeading, PageTitle, SearchBox, SiteHeader, TabBar};
 use crate::error::AppError;
 use crate::hooks::{active_tab, branch_param, package_name};
 use crate::model::{url_query, url_segment, PackageHeader, Tab};
@@ -84,49 +84,6 @@ fn PackageMeta(header: PackageHeader) -> impl IntoView {
         <PageTitle text=title/>
         <Meta name="description" content=description/>
         {canonical}
-    }
-}
-
-/// Name, summary, and the link between a source package and its sub-packages.
-#[component]
-fn PackageHeading(header: PackageHeader) -> impl IntoView {
-    let source_link = header.is_sub_package().then(|| {
-        let href = Tab::Overview.href(&header.source_name);
-        view! {
-            <p class="source-package">
-                "Sub-package of " <a href=href>{header.source_name.clone()}</a>
-            </p>
-        }
-    });
-    let subs = (!header.sub_packages.is_empty()).then(|| {
-        let links = header
-            .sub_packages
-            .iter()
-            .map(|s| view! { <li><a href=Tab::Overview.href(s)>{s.clone()}</a></li> })
-            .collect_view();
-        view! {
-            <div class="sub-packages">
-                <span>"Sub-packages:"</span>
-                <ul>{links}</ul>
-            </div>
-        }
-    });
-    let retired = (!header.retired_in.is_empty()).then(|| {
-        view! {
-            <p class="retired" role="note">
-                <strong>{format!("Retired in {}.", header.retired_in.join(", "))}</strong>
-                " The package is no longer shipped there; the last data seen is shown."
-            </p>
-        }
-    });
-    view! {
-        <div class="package-heading">
-            <h1>{header.name.clone()}</h1>
-            <p class="summary">{header.summary.clone()}</p>
-            {retired}
-            {source_link}
-            {subs}
-        </div>
     }
 }
 

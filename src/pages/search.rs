@@ -1,9 +1,9 @@
 use leptos::prelude::*;
 
-use crate::components::{PageTitle, SearchBox, SiteHeader};
+use crate::components::{PageTitle, SearchBox, SearchResultsList, SiteHeader};
 use crate::error::AppError;
 use crate::hooks::query_param;
-use crate::model::{url_query, SearchResults, Suggestion, Tab};
+use crate::model::{SearchResults, Suggestion};
 
 /// Source packages per results page.
 pub const PER_PAGE: i64 = 20;
@@ -48,61 +48,10 @@ pub fn SearchResultList(#[prop(into)] query: Signal<String>, #[prop(into)] page:
         <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
             {move || Suspend::new(async move {
                 match results.await {
-                    Ok(r) => view! { <ResultList results=r/> }.into_any(),
+                    Ok(r) => view! { <SearchResultsList results=r/> }.into_any(),
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                 }
             })}
         </Transition>
-    }
-}
-
-#[component]
-fn ResultList(results: SearchResults) -> impl IntoView {
-    if results.query.is_empty() {
-        return view! { <p class="empty">"Type a package name, or words from its summary."</p> }.into_any();
-    }
-    if results.hits.is_empty() {
-        let similar = results
-            .similar
-            .iter()
-            .map(|n| view! { <li><a href=Tab::Overview.href(n)>{n.clone()}</a></li> })
-            .collect_view();
-        return view! {
-            <div class="no-results">
-                <p>{format!("No package matches “{}”.", results.query)}</p>
-                {(!results.similar.is_empty()).then(|| view! { <p>"Similar names:"</p> <ul class="similar">{similar}</ul> })}
-            </div>
-        }
-        .into_any();
-    }
-    let first = (results.page - 1) * results.per_page + 1;
-    let last = first + results.hits.len() as i64 - 1;
-    let hits = results.hits.into_iter().map(|h| view! { <Hit hit=h/> }).collect_view();
-    let pages = (results.total + results.per_page - 1) / results.per_page;
-    let link = |p: i64| format!("/search?q={}&page={p}", url_query(&results.query));
-    let prev = (results.page > 1).then(|| view! { <a rel="prev" href=link(results.page - 1)>"← Previous"</a> });
-    let next = (results.page < pages).then(|| view! { <a rel="next" href=link(results.page + 1)>"Next →"</a> });
-    view! {
-        <p class="result-count">{format!("{first}–{last} of {} packages", results.total)}</p>
-        <ol class="results" start=first>{hits}</ol>
-        <nav class="paging">{prev} " " {next}</nav>
-    }
-    .into_any()
-}
-
-#[component]
-fn Hit(hit: crate::model::SearchHit) -> impl IntoView {
-    let subs = (!hit.sub_packages.is_empty()).then(|| {
-        let links =
-            hit.sub_packages.iter().map(|s| view! { <a href=Tab::Overview.href(s)>{s.clone()}</a> }).collect_view();
-        view! { <div class="matching-subs">"Matching sub-packages: " {links}</div> }
-    });
-    view! {
-        <li class="hit">
-            <a class="hit-name" href=Tab::Overview.href(&hit.name)>{hit.name.clone()}</a>
-            {(!hit.version.is_empty()).then(|| view! { " " <span class="version">{hit.version.clone()}</span> })}
-            <p class="hit-summary">{hit.summary.clone()}</p>
-            {subs}
-        </li>
     }
 }

@@ -304,20 +304,3 @@ fn package_row(
         version_label: info.map(|i| i.evr()).unwrap_or_default(),
     }
 }
-
-/// Bodhi's active releases as rows, ranked newest first (rawhide on top).
-pub fn release_rows(releases: &[bodhi::BodhiRelease]) -> Vec<Release> {
-    let active = bodhi::active_releases(releases);
-    let n = active.len() as i32;
-    active
-        .iter()
-        .enumerate()
-        .map(|(i, r)| Release {
-            branch: r.branch.clone(),
-            name: r.name.clone(),
-            long_name: r.long_name.clone(),
-            state: r.state.clone(),
-            rank: n - i as i32,
-        })
-        .collect()
-}

@@ -5,7 +5,7 @@ use super::http::Http;
 use super::time::parse_utc;
 use super::{parse_json, ParseError, Reason, Service, UpstreamError};
 use crate::model::release::{major_version, RAWHIDE};
-use crate::model::{url_query, ReleaseVersions, Update, UpdateRef};
+use crate::model::{url_query, Release, ReleaseVersions, Update, UpdateRef};
 
 /// One page of `GET /updates/?packages=NAME`.
 #[derive(Debug, Clone, Deserialize)]
@@ -142,6 +142,23 @@ pub fn active_releases(releases: &[BodhiRelease]) -> Vec<BodhiRelease> {
         .collect();
     active.sort_by_key(|r| std::cmp::Reverse(release_order(r)));
     active
+}
+
+/// Bodhi's active releases, ranked newest first (rawhide on top).
+pub fn to_releases(releases: &[BodhiRelease]) -> Vec<Release> {
+    let active = active_releases(releases);
+    let n = active.len() as i32;
+    active
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Release {
+            branch: r.branch.clone(),
+            name: r.name.clone(),
+            long_name: r.long_name.clone(),
+            state: r.state.clone(),
+            rank: n - i as i32,
+        })
+        .collect()
 }
 
 /// Sorts rawhide first, then by version, Fedora before EPEL.

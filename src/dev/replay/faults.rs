@@ -61,13 +61,19 @@ pub enum FaultKind {
 pub const HUGE_BYTES: u64 = 1 << 30;
 
 /// The faults in force, shared by the server and whoever sets them; also
-/// counts the requests each service received (tests check coalescing with it).
+/// counts the requests each service received (tests check coalescing with
+/// it). The base delay (`--delay-ms`) applies to every answer whatever the plan.
 #[derive(Clone, Default)]
-pub struct Faults(Arc<Mutex<FaultPlan>>, Arc<Mutex<HashMap<String, u64>>>);
+pub struct Faults(Arc<Mutex<FaultPlan>>, Arc<Mutex<HashMap<String, u64>>>, Duration);
 
 impl Faults {
     pub fn new(plan: FaultPlan) -> Self {
-        Faults(Arc::new(Mutex::new(plan)), Arc::default())
+        Faults(Arc::new(Mutex::new(plan)), Arc::default(), Duration::ZERO)
+    }
+
+    /// No fault, and every answer delayed by `delay` (an upstream's latency).
+    pub fn delayed(delay: Duration) -> Self {
+        Faults(Arc::default(), Arc::default(), delay)
     }
 
     pub fn set(&self, plan: FaultPlan) {
@@ -90,13 +96,13 @@ impl Faults {
 
     /// Decides the fate of one request: its delay, and the fault it gets if any.
     fn take(&self, path: &str) -> (Duration, Option<(FaultKind, u64)>) {
-        let Ok(mut plan) = self.0.lock() else { return (Duration::ZERO, None) };
+        let Ok(mut plan) = self.0.lock() else { return (self.2, None) };
         let matches = (plan.service.is_empty() || path.starts_with(&format!("/{}/", plan.service)))
             && (plan.path.is_empty() || path.contains(&plan.path));
         if !matches {
-            return (Duration::ZERO, None);
+            return (self.2, None);
         }
-        let delay = Duration::from_millis(plan.delay_ms);
+        let delay = self.2 + Duration::from_millis(plan.delay_ms);
         if plan.count == 0 {
             return (delay, None);
         }

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::components::time::{day, iso};
+use crate::components::tabs::BugsBody;
 use crate::components::TabContent;
 use crate::error::AppError;
 use crate::hooks::package_name;
-use crate::model::{links, Bug, Bugs, Tab, TabView};
+use crate::model::{Bugs, Tab, TabView};
 
 #[server(endpoint = "tab/bugs", input = server_fn::codec::GetUrl)]
 pub async fn get_bugs(name: String) -> Result<TabView<Bugs>, AppError> {
@@ -17,54 +17,5 @@ pub async fn get_bugs(name: String) -> Result<TabView<Bugs>, AppError> {
 pub fn BugsTab() -> impl IntoView {
     let name = package_name();
     let resource = Resource::new(move || name.get(), get_bugs);
-    view! { <TabContent tab=Tab::Bugs resource render=|bugs: Bugs, ctx| view! { <BugList bugs owner=ctx.owner/> }/> }
-}
-
-#[component]
-fn BugList(bugs: Bugs, owner: String) -> impl IntoView {
-    let all = links::bugzilla_open(&owner);
-    if bugs.bugs.is_empty() {
-        return view! { <p class="empty">"No open bugs. " <a href=all>"Search Bugzilla"</a></p> }.into_any();
-    }
-    let counts = |title: &'static str, rows: Vec<(String, usize)>| {
-        view! {
-            <div class="counts">
-                <h2>{title}</h2>
-                <ul>{rows.into_iter().map(|(k, n)| view! { <li><span>{k}</span> " " <strong>{n}</strong></li> }).collect_view()}</ul>
-            </div>
-        }
-    };
-    view! {
-        <p class="bug-total">{format!("{} open bugs", bugs.bugs.len())} " · " <a href=all>"All in Bugzilla"</a></p>
-        <div class="bug-counts">{counts("By status", bugs.by_status())} {counts("By release", bugs.by_release())}</div>
-        <table class="bugs">
-            <thead>
-                <tr>
-                    <th>"Bug"</th>
-                    <th>"Summary"</th>
-                    <th>"Status"</th>
-                    <th>"Severity / priority"</th>
-                    <th>"Release"</th>
-                    <th>"Last change"</th>
-                </tr>
-            </thead>
-            <tbody>{bugs.bugs.into_iter().map(|b| view! { <BugRow bug=b/> }).collect_view()}</tbody>
-        </table>
-    }
-    .into_any()
-}
-
-#[component]
-fn BugRow(bug: Bug) -> impl IntoView {
-    let changed = bug.last_change.map(|t| view! { <time datetime=iso(&t)>{day(&t)}</time> });
-    view! {
-        <tr class=format!("bug status-{}", bug.status.to_lowercase())>
-            <td><a href=links::bugzilla_bug(bug.id)>{bug.id}</a></td>
-            <td class="summary">{bug.summary.clone()}</td>
-            <td>{bug.status.clone()}</td>
-            <td>{format!("{} / {}", bug.severity, bug.priority)}</td>
-            <td>{format!("{} {}", bug.product, bug.versions.join(", "))}</td>
-            <td>{changed}</td>
-        </tr>
-    }
+    view! { <TabContent tab=Tab::Bugs resource render=|bugs: Bugs, ctx| view! { <BugsBody bugs owner=ctx.owner/> }/> }
 }

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::components::time::{duration, iso, utc_minutes};
+use crate::components::tabs::BuildsBody;
 use crate::components::TabContent;
 use crate::error::AppError;
 use crate::hooks::package_name;
-use crate::model::{links, Build, Builds, Tab, TabView};
+use crate::model::{Builds, Tab, TabView};
 
 #[server(endpoint = "tab/builds", input = server_fn::codec::GetUrl)]
 pub async fn get_builds(name: String) -> Result<TabView<Builds>, AppError> {
@@ -17,51 +17,5 @@ pub async fn get_builds(name: String) -> Result<TabView<Builds>, AppError> {
 pub fn BuildsTab() -> impl IntoView {
     let name = package_name();
     let resource = Resource::new(move || name.get(), get_builds);
-    view! { <TabContent tab=Tab::Builds resource render=|builds: Builds, _| view! { <BuildTable builds/> }/> }
-}
-
-#[component]
-fn BuildTable(builds: Builds) -> impl IntoView {
-    if builds.builds.is_empty() {
-        return view! { <p class="empty">"Koji has no builds of this package."</p> }.into_any();
-    }
-    let koji_package =
-        builds.package_id.map(|id| view! { <p><a href=links::koji_package(id)>"All builds in Koji"</a></p> });
-    view! {
-        <table class="builds">
-            <thead>
-                <tr>
-                    <th>"Build"</th>
-                    <th>"State"</th>
-                    <th>"Owner"</th>
-                    <th>"Started"</th>
-                    <th>"Finished"</th>
-                    <th>"Duration"</th>
-                </tr>
-            </thead>
-            <tbody>{builds.builds.into_iter().map(|b| view! { <BuildRow row=b/> }).collect_view()}</tbody>
-        </table>
-        {koji_package}
-    }
-    .into_any()
-}
-
-#[component]
-fn BuildRow(row: Build) -> impl IntoView {
-    let build = row;
-    let when =
-        |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| view! { <time datetime=iso(&t)>{utc_minutes(&t)}</time> });
-    let took = build.duration_secs().map(duration);
-    view! {
-        <tr class=format!("build state-{}", build.state.label())>
-            <td>
-                <a href=links::koji_build(build.build_id)>{build.nvr.clone()}</a>
-            </td>
-            <td><span class="state">{build.state.label()}</span></td>
-            <td>{build.owner.clone()}</td>
-            <td>{when(build.started)}</td>
-            <td>{when(build.finished)}</td>
-            <td>{took}</td>
-        </tr>
-    }
+    view! { <TabContent tab=Tab::Builds resource render=|builds: Builds, _| view! { <BuildsBody builds/> }/> }
 }

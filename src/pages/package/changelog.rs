@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::components::time::{day, iso};
+use crate::components::tabs::ChangelogBody;
 use crate::components::TabContent;
 use crate::error::AppError;
 use crate::hooks::{branch_param, package_name};
-use crate::model::{Changelog, ChangelogEntry, Tab, TabView};
+use crate::model::{Changelog, Tab, TabView};
 
 #[server(endpoint = "tab/changelog", input = server_fn::codec::GetUrl)]
 pub async fn get_changelog(name: String, branch: Option<String>) -> Result<TabView<Changelog>, AppError> {
@@ -18,29 +18,5 @@ pub async fn get_changelog(name: String, branch: Option<String>) -> Result<TabVi
 pub fn ChangelogTab() -> impl IntoView {
     let (name, branch) = (package_name(), branch_param());
     let resource = Resource::new(move || (name.get(), branch.get()), |(n, b)| get_changelog(n, b));
-    view! { <TabContent tab=Tab::Changelog resource render=|log: Changelog, _| view! { <ChangelogEntries log/> }/> }
-}
-
-#[component]
-fn ChangelogEntries(log: Changelog) -> impl IntoView {
-    if log.entries.is_empty() {
-        return view! { <p class="empty">"The changelog is empty."</p> }.into_any();
-    }
-    view! { <ol class="changelog">{log.entries.into_iter().map(|e| view! { <Entry entry=e/> }).collect_view()}</ol> }
-        .into_any()
-}
-
-#[component]
-fn Entry(entry: ChangelogEntry) -> impl IntoView {
-    view! {
-        <li class="changelog-entry">
-            <header>
-                <time datetime=iso(&entry.date)>{day(&entry.date)}</time>
-                " "
-                <span class="author">{entry.author}</span>
-                {entry.version.map(|v| view! { " " <span class="version">{v}</span> })}
-            </header>
-            <pre class="text">{entry.text}</pre>
-        </li>
-    }
+    view! { <TabContent tab=Tab::Changelog resource render=|log: Changelog, _| view! { <ChangelogBody log/> }/> }
 }

@@ -1,9 +1,10 @@
 use leptos::prelude::*;
 
+use crate::components::tabs::DependenciesBody;
 use crate::components::TabContent;
 use crate::error::AppError;
 use crate::hooks::{branch_param, package_name};
-use crate::model::{Dependencies, Dependency, PackageDeps, Tab, TabView};
+use crate::model::{Dependencies, Tab, TabView};
 
 #[server(endpoint = "tab/dependencies", input = server_fn::codec::GetUrl)]
 pub async fn get_dependencies(name: String, branch: Option<String>) -> Result<TabView<Dependencies>, AppError> {
@@ -17,67 +18,5 @@ pub async fn get_dependencies(name: String, branch: Option<String>) -> Result<Ta
 pub fn DependenciesTab() -> impl IntoView {
     let (name, branch) = (package_name(), branch_param());
     let resource = Resource::new(move || (name.get(), branch.get()), |(n, b)| get_dependencies(n, b));
-    view! { <TabContent tab=Tab::Dependencies resource render=|deps: Dependencies, _| view! { <DependencyLists deps/> }/> }
-}
-
-#[component]
-fn DependencyLists(deps: Dependencies) -> impl IntoView {
-    if deps.packages.is_empty() {
-        return view! { <p class="empty">"No dependency data for this release."</p> }.into_any();
-    }
-    deps.packages.into_iter().map(|p| view! { <PackageDependencies package=p/> }).collect_view().into_any()
-}
-
-#[component]
-fn PackageDependencies(package: PackageDeps) -> impl IntoView {
-    let relations = package
-        .relations()
-        .into_iter()
-        .filter(|(_, list)| !list.is_empty())
-        .map(|(title, list)| {
-            let items = list.iter().cloned().map(|d| view! { <DependencyItem dep=d/> }).collect_view();
-            view! {
-                <div class=format!("relation {}", title.to_lowercase())>
-                    <h3>{title}</h3>
-                    <ul>{items}</ul>
-                </div>
-            }
-        })
-        .collect_view();
-    let required_by = if package.required_by.is_empty() {
-        view! { <p class="empty">"Nothing in this release requires it."</p> }.into_any()
-    } else {
-        let links = package.required_by.iter().map(|n| view! { <li><PackageLink name=n.clone()/></li> }).collect_view();
-        view! { <ul>{links}</ul> }.into_any()
-    };
-    view! {
-        <section class="package-deps">
-            <h2>{package.name.clone()} " " <small>{package.evr.clone()}</small></h2>
-            {relations}
-            <div class="relation required-by">
-                <h3>"Required by"</h3>
-                {required_by}
-            </div>
-        </section>
-    }
-}
-
-#[component]
-fn DependencyItem(dep: Dependency) -> impl IntoView {
-    let providers = (!dep.providers.is_empty()).then(|| {
-        let links = dep.providers.iter().map(|p| view! { <PackageLink name=p.clone()/> }).collect_view();
-        view! { <span class="providers">" → " {links}</span> }
-    });
-    view! {
-        <li>
-            <code>{dep.name}</code>
-            {dep.constraint.map(|c| view! { " " <code class="constraint">{c}</code> })}
-            {providers}
-        </li>
-    }
-}
-
-#[component]
-fn PackageLink(name: String) -> impl IntoView {
-    view! { <a class="package-link" href=Tab::Overview.href(&name)>{name.clone()}</a> }
+    view! { <TabContent tab=Tab::Dependencies resource render=|deps: Dependencies, _| view! { <DependenciesBody deps/> }/> }
 }

@@ -1,10 +1,10 @@
 use leptos::prelude::*;
 
-use crate::components::time::{day, iso};
+use crate::components::tabs::UpdatesBody;
 use crate::components::TabContent;
 use crate::error::AppError;
 use crate::hooks::package_name;
-use crate::model::{Tab, TabView, Update, Updates};
+use crate::model::{Tab, TabView, Updates};
 
 #[server(endpoint = "tab/updates", input = server_fn::codec::GetUrl)]
 pub async fn get_updates(name: String) -> Result<TabView<Updates>, AppError> {
@@ -17,69 +17,5 @@ pub async fn get_updates(name: String) -> Result<TabView<Updates>, AppError> {
 pub fn UpdatesTab() -> impl IntoView {
     let name = package_name();
     let resource = Resource::new(move || name.get(), get_updates);
-    view! { <TabContent tab=Tab::Updates resource render=|updates: Updates, ctx| view! { <UpdateTable updates owner=ctx.owner/> }/> }
-}
-
-#[component]
-fn UpdateTable(updates: Updates, owner: String) -> impl IntoView {
-    if updates.updates.is_empty() {
-        return view! { <p class="empty">"Bodhi has no updates of this package."</p> }.into_any();
-    }
-    let shown = updates.updates.len() as u32;
-    let more = (updates.total > shown).then(|| {
-        view! {
-            <p class="more">
-                {format!("Showing the newest {shown} of {} updates. ", updates.total)}
-                <a href=crate::model::links::bodhi_updates(&owner)>"All updates in Bodhi"</a>
-            </p>
-        }
-    });
-    view! {
-        <table class="updates">
-            <thead>
-                <tr>
-                    <th>"Update"</th>
-                    <th>"Release"</th>
-                    <th>"Type"</th>
-                    <th>"Status"</th>
-                    <th>"Karma"</th>
-                    <th>"Submitter"</th>
-                    <th>"Submitted"</th>
-                    <th>"Pushed"</th>
-                </tr>
-            </thead>
-            <tbody>{updates.updates.into_iter().map(|u| view! { <UpdateRow update=u/> }).collect_view()}</tbody>
-        </table>
-        {more}
-    }
-    .into_any()
-}
-
-#[component]
-fn UpdateRow(update: Update) -> impl IntoView {
-    let date = |t: Option<chrono::DateTime<chrono::Utc>>| t.map(|t| view! { <time datetime=iso(&t)>{day(&t)}</time> });
-    let status = match &update.request {
-        Some(r) => format!("{} → {r}", update.status),
-        None => update.status.clone(),
-    };
-    let karma = match (update.stable_karma, update.unstable_karma) {
-        (Some(s), Some(u)) => format!("{} ({u}/{s})", update.karma),
-        _ => update.karma.to_string(),
-    };
-    let pushed = update.pushed_stable.or(update.pushed_testing);
-    view! {
-        <tr class=format!("update status-{}", update.status)>
-            <td>
-                <a href=update.url.clone()>{update.alias.clone()}</a>
-                <div class="nvrs">{update.builds.join(", ")}</div>
-            </td>
-            <td>{update.release.clone()}</td>
-            <td><span class=format!("type type-{}", update.kind)>{update.kind.clone()}</span></td>
-            <td>{status}</td>
-            <td class="karma">{karma}</td>
-            <td>{update.submitter.clone()}</td>
-            <td>{date(update.submitted)}</td>
-            <td>{date(pushed)}</td>
-        </tr>
-    }
+    view! { <TabContent tab=Tab::Updates resource render=|updates: Updates, ctx| view! { <UpdatesBody updates owner=ctx.owner/> }/> }
 }

@@ -1,0 +1,64 @@
+//! Every story rendered on the server and compared with its snapshot in
+//! `src/gallery/snapshots/`: a change to a component shows up as a
+//! reviewable diff (`cargo insta review`, or `INSTA_UPDATE=always`).
+use leptos::prelude::*;
+use leptos_router::components::Router;
+use leptos_router::location::RequestUrl;
+
+use crate::pages::gallery::{story_href, StoryView};
+
+/// The story's markup, as the server sends it inside the gallery page.
+fn render(story: crate::model::gallery::Story) -> String {
+    let owner = Owner::new();
+    owner.with(|| {
+        provide_context(RequestUrl::new(&story_href(&story.component, &story.name)));
+        let props = story.props;
+        view! { <Router><StoryView props/></Router> }.to_html()
+    })
+}
+
+/// The markup one element per line, so a snapshot diff points at the change.
+fn lines(html: &str) -> String {
+    html.replace("><", ">\n<")
+}
+
+#[test]
+fn every_story_matches_its_snapshot() {
+    let stories = super::all();
+    assert!(stories.len() > 60, "{} stories", stories.len());
+    for story in stories {
+        let name = format!("{}__{}", story.component, story.name);
+        let html = render(story);
+        insta::assert_snapshot!(name, lines(&html));
+    }
+}
+
+#[test]
+fn hostile_text_never_becomes_markup_or_a_script_link() {
+    for story in super::all().into_iter().filter(|s| s.name == "hostile") {
+        let name = format!("{}/{}", story.component, story.name);
+        let doc = scraper::Html::parse_fragment(&render(story));
+        for element in doc.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+            let e = element.value();
+            assert!(!["script", "img", "iframe"].contains(&e.name()), "{name}: an injected <{}>", e.name());
+            for (attr, value) in e.attrs() {
+                assert!(!attr.starts_with("on"), "{name}: an injected {attr} attribute");
+                let scheme = value.trim().to_ascii_lowercase();
+                let url_attr = ["href", "src", "action"].contains(&attr);
+                assert!(!(url_attr && scheme.starts_with("javascript:")), "{name}: a javascript: {attr}");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_story_is_listed_and_found() {
+    for entry in super::index() {
+        assert!(!entry.stories.is_empty(), "{}", entry.component);
+        assert!(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&entry.file).exists(), "{}", entry.file);
+        for s in &entry.stories {
+            assert!(super::story(&entry.component, s).is_some(), "{}/{s}", entry.component);
+        }
+    }
+    assert!(super::story("BuildsBody", "nope").is_none());
+}
