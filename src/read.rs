@@ -31,6 +31,7 @@ pub async fn browse(pool: &PgPool, limit: i64) -> Result<Vec<(String, String)>, 
 }
 
 /// Autocomplete: names starting with (then containing) what was typed.
+#[tracing::instrument(skip(pool))]
 pub async fn suggest(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<crate::model::Suggestion>, AppError> {
     Ok(db::search::suggest(pool, query, limit).await?)
 }
@@ -66,6 +67,7 @@ pub async fn gallery_story(
 }
 
 /// The package row behind the page header, or `NotFound` (with other-case matches).
+#[tracing::instrument(skip(pool, site_url), fields(package.name = %name))]
 pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<PackageHeader, AppError> {
     let Some(row) = db::packages::get(pool, name).await? else {
         let other_case = db::packages::other_case(pool, name).await?;
@@ -88,6 +90,7 @@ pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<Package
 
 /// One tab of a package. Builds, updates, bugs and sources come from the
 /// source package's rows; per-release tabs pick `branch` or the default.
+#[tracing::instrument(skip(pool), fields(package.name = %name))]
 pub async fn tab<T: DeserializeOwned>(
     pool: &PgPool,
     name: &str,
@@ -113,6 +116,7 @@ pub async fn tab<T: DeserializeOwned>(
 
 /// The overview: a package's own mdapi part, and for a sub-package the source
 /// package's Bodhi, Koji, Bugzilla and dist-git parts.
+#[tracing::instrument(skip(pool), fields(package.name = %name))]
 pub async fn overview(pool: &PgPool, name: &str, branch: Option<&str>) -> Result<TabView<Overview>, AppError> {
     let mut view: TabView<Overview> = tab(pool, name, Tab::Overview, None).await?;
     let package = db::packages::get(pool, name).await?;
@@ -141,6 +145,7 @@ pub async fn overview(pool: &PgPool, name: &str, branch: Option<&str>) -> Result
 }
 
 /// The sources tab, with the commit of the newest build from the builds row.
+#[tracing::instrument(skip(pool), fields(package.name = %name))]
 pub async fn sources(pool: &PgPool, name: &str) -> Result<TabView<crate::model::Sources>, AppError> {
     let mut view: TabView<crate::model::Sources> = tab(pool, name, Tab::Sources, None).await?;
     if let Some(sources) = view.data.as_mut() {
@@ -153,6 +158,7 @@ pub async fn sources(pool: &PgPool, name: &str) -> Result<TabView<crate::model::
 }
 
 /// The newest bus events of the package's source package.
+#[tracing::instrument(skip(pool), fields(package.name = %name))]
 pub async fn events(pool: &PgPool, name: &str, limit: i64) -> Result<Vec<crate::model::PackageEvent>, AppError> {
     let owner = owner_of(pool, name, Tab::Builds).await?;
     let rows = db::events::recent(pool, &owner, limit).await?;
@@ -163,6 +169,7 @@ pub async fn events(pool: &PgPool, name: &str, limit: i64) -> Result<Vec<crate::
 }
 
 /// A page of search results; similar names when nothing matches.
+#[tracing::instrument(skip(pool))]
 pub async fn search(
     pool: &PgPool,
     query: &str,

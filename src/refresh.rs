@@ -114,6 +114,7 @@ pub async fn refresh_scope(pool: &PgPool, up: &Upstream, source: &str, scope: &S
 /// Refreshes as a refresh that started at `version` (taken with
 /// `db::next_version`), as if it had been slow: rows and parts written by
 /// later-started refreshes stay.
+#[tracing::instrument(skip(pool, up, scope), fields(package.name = %source))]
 pub async fn refresh_at(
     pool: &PgPool,
     up: &Upstream,
@@ -137,6 +138,7 @@ pub type BatchResults = HashMap<String, Result<Report, RefreshError>>;
 /// transaction takes its rows in name order, so two workers never deadlock
 /// on tab rows; a transaction that still loses a race (40001, 40P01) is
 /// written again. Errs only when the database is unreachable.
+#[tracing::instrument(skip_all, fields(packages = scopes.len()))]
 pub async fn refresh_batch(
     pool: &PgPool,
     up: &Upstream,

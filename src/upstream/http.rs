@@ -121,6 +121,7 @@ impl Http {
         self.send(service, call, || self.client.post(url).header("Content-Type", "text/xml").body(body.clone())).await
     }
 
+    #[tracing::instrument(skip(self, request), fields(service = %service))]
     async fn send(
         &self,
         service: Service,

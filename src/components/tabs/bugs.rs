@@ -45,12 +45,12 @@ fn BugRow(bug: Bug) -> impl IntoView {
     let changed = bug.last_change.map(|t| view! { <time datetime=iso(&t)>{day(&t)}</time> });
     view! {
         <tr class=format!("bug status-{}", bug.status.to_lowercase())>
-            <td><a href=links::bugzilla_bug(bug.id)>{bug.id}</a></td>
-            <td class="summary">{bug.summary.clone()}</td>
-            <td>{bug.status.clone()}</td>
-            <td>{format!("{} / {}", bug.severity, bug.priority)}</td>
-            <td>{format!("{} {}", bug.product, bug.versions.join(", "))}</td>
-            <td>{changed}</td>
+            <td data-label="Bug"><a href=links::bugzilla_bug(bug.id)>{bug.id}</a></td>
+            <td class="summary" data-label="Summary">{bug.summary.clone()}</td>
+            <td data-label="Status">{bug.status.clone()}</td>
+            <td data-label="Severity / priority">{format!("{} / {}", bug.severity, bug.priority)}</td>
+            <td data-label="Release">{format!("{} {}", bug.product, bug.versions.join(", "))}</td>
+            <td data-label="Last change">{changed}</td>
         </tr>
     }
 }

@@ -40,14 +40,14 @@ fn BuildRow(row: Build) -> impl IntoView {
     let took = build.duration_secs().map(duration);
     view! {
         <tr class=format!("build state-{}", build.state.label())>
-            <td>
+            <td data-label="Build">
                 <a href=links::koji_build(build.build_id)>{build.nvr.clone()}</a>
             </td>
-            <td><span class="state">{build.state.label()}</span></td>
-            <td>{build.owner.clone()}</td>
-            <td>{when(build.started)}</td>
-            <td>{when(build.finished)}</td>
-            <td>{took}</td>
+            <td data-label="State"><span class="state">{build.state.label()}</span></td>
+            <td data-label="Owner">{build.owner.clone()}</td>
+            <td data-label="Started">{when(build.started)}</td>
+            <td data-label="Finished">{when(build.finished)}</td>
+            <td data-label="Duration">{took}</td>
         </tr>
     }
 }

@@ -44,7 +44,7 @@ pub fn OverviewBody(overview: Overview, ctx: TabContext) -> impl IntoView {
         } else {
             main_binary(&i.name, &i.sub_packages).unwrap_or_else(|| i.name.clone())
         };
-        view! { <pre class="install"><code>{format!("sudo dnf install {target}")}</code></pre> }
+        view! { <pre class="install" tabindex="0"><code>{format!("sudo dnf install {target}")}</code></pre> }
     });
     let about = info.map(|i| {
         let url = i.url.clone().map(|u| view! { <p class="upstream">"Upstream: " <ExternalLink url=u/></p> });

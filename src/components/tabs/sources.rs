@@ -67,7 +67,7 @@ fn SpecView(spec: SpecFile) -> impl IntoView {
             })}
             <details open=true>
                 <summary>"Spec file"</summary>
-                <pre class="spec-text">{spec.text}</pre>
+                <pre class="spec-text" tabindex="0">{spec.text}</pre>
             </details>
         </section>
     }

@@ -55,20 +55,20 @@ fn UpdateRow(update: Update) -> impl IntoView {
     let pushed = update.pushed_stable.or(update.pushed_testing);
     view! {
         <tr class=format!("update status-{}", update.status)>
-            <td>
+            <td data-label="Update">
                 {match crate::model::links::safe_href(&update.url) {
                     Some(href) => view! { <a href=href>{update.alias.clone()}</a> }.into_any(),
                     None => view! { <span>{update.alias.clone()}</span> }.into_any(),
                 }}
                 <div class="nvrs">{update.builds.join(", ")}</div>
             </td>
-            <td>{update.release.clone()}</td>
-            <td><span class=format!("type type-{}", update.kind)>{update.kind.clone()}</span></td>
-            <td>{status}</td>
-            <td class="karma">{karma}</td>
-            <td>{update.submitter.clone()}</td>
-            <td>{date(update.submitted)}</td>
-            <td>{date(pushed)}</td>
+            <td data-label="Release">{update.release.clone()}</td>
+            <td data-label="Type"><span class=format!("type type-{}", update.kind)>{update.kind.clone()}</span></td>
+            <td data-label="Status">{status}</td>
+            <td class="karma" data-label="Karma">{karma}</td>
+            <td data-label="Submitter">{update.submitter.clone()}</td>
+            <td data-label="Submitted">{date(update.submitted)}</td>
+            <td data-label="Pushed">{date(pushed)}</td>
         </tr>
     }
 }
