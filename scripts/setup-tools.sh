@@ -12,6 +12,9 @@ BINARYEN_VERSION=132.0.0       # Debian's wasm-opt 108 corrupts the bundle
 FEDORA_MESSAGING_VERSION=3.9.1
 SQLX_CLI_VERSION=0.8.6          # must match the sqlx crate
 export PATH="$HOME/.cargo/bin:$ROOT/.tools/node_modules/.bin:$PATH"
+# One build directory for every checkout on this machine (CI clones main
+# afresh each run): dependencies are built once, not once per clone.
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/fedora-packages/target}
 # Any build of the server (cargo-leptos, cargo test) must agree on the bundle's
 # name, or a server built outside cargo-leptos asks for `*_bg.wasm`.
 export LEPTOS_OUTPUT_NAME=fedora-packages

@@ -34,6 +34,8 @@ pub mod sync;
 pub mod upstream;
 
 #[cfg(all(test, feature = "ssr"))]
+mod properties;
+#[cfg(all(test, feature = "ssr"))]
 mod test_fixtures;
 
 /// Entry point of the browser bundle: takes over the server-rendered page.

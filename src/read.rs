@@ -69,6 +69,7 @@ pub async fn gallery_story(
 /// The package row behind the page header, or `NotFound` (with other-case matches).
 #[tracing::instrument(skip(pool, site_url), fields(package.name = %name))]
 pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<PackageHeader, AppError> {
+    no_such_name(name)?;
     let Some(row) = db::packages::get(pool, name).await? else {
         let other_case = db::packages::other_case(pool, name).await?;
         return Err(AppError::NotFound { name: name.to_string(), other_case });
@@ -186,8 +187,20 @@ pub async fn search(
     Ok(crate::model::SearchResults { query, hits, total, page, per_page, similar })
 }
 
+/// A name no package can have (too long, control characters, a NUL): a
+/// plain "no such package", without asking the database.
+fn no_such_name(name: &str) -> Result<(), AppError> {
+    match crate::model::storable::valid_name(name) {
+        true => Ok(()),
+        false => {
+            Err(AppError::NotFound { name: crate::model::storable::text(name).into_owned(), other_case: Vec::new() })
+        }
+    }
+}
+
 /// Whose rows a tab shows: the source package's for source-level tabs.
 async fn owner_of(pool: &PgPool, name: &str, tab: Tab) -> Result<String, AppError> {
+    no_such_name(name)?;
     let Some(row) = db::packages::get(pool, name).await? else {
         return Err(AppError::NotFound { name: name.to_string(), other_case: Vec::new() });
     };

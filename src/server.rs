@@ -4,7 +4,9 @@
 
 pub mod compress;
 pub mod health;
+pub mod limits;
 pub mod metrics;
 pub mod page_cache;
 pub mod router;
+pub mod security;
 pub mod state;

@@ -229,7 +229,7 @@ pub fn narrow(topic: &str, body: &Value, keep: &BTreeSet<String>) -> Option<Valu
     let mut body = body.clone();
     match kind_of(topic)? {
         Kind::MdapiRepoUpdate => {
-            body["packages"] = Value::from(keep.iter().cloned().collect::<Vec<_>>());
+            body.as_object_mut()?.insert("packages".into(), Value::from(keep.iter().cloned().collect::<Vec<_>>()));
             Some(body)
         }
         Kind::BodhiUpdate => {

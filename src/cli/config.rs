@@ -102,6 +102,29 @@ pub struct ServeArgs {
     /// Memory for rendered pages kept ready to serve, in MiB.
     #[arg(long, env = "PAGE_CACHE_MB", default_value_t = 48)]
     pub page_cache_mb: u64,
+    /// Address of `/metrics` (never the public port); `off` for none. When
+    /// the address is taken the server says so and runs without it.
+    #[arg(long, env = "METRICS_ADDR", default_value = "127.0.0.1:9464")]
+    pub metrics_addr: String,
+    /// Seconds a connection may take to send a request's headers.
+    #[arg(long, env = "HEADER_READ_TIMEOUT", default_value_t = 10.0)]
+    pub header_read_timeout: f64,
+    /// Seconds one request may run.
+    #[arg(long, env = "REQUEST_TIMEOUT", default_value_t = 30.0)]
+    pub request_timeout: f64,
+    /// Uncached renders in flight at once; more are answered 503 with Retry-After.
+    #[arg(long, env = "MAX_CONCURRENT_RENDERS", default_value_t = 32)]
+    pub max_concurrent_renders: usize,
+    /// Uncached requests per second one client may make (pages not in the
+    /// cache, search, the API); over it, 429 with Retry-After.
+    #[arg(long, env = "RATE_LIMIT", default_value_t = 50)]
+    pub rate_limit: u32,
+    /// Such requests one client may make at once before the rate applies.
+    #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 200)]
+    pub rate_limit_burst: u32,
+    /// Reverse proxies (comma-separated addresses) whose X-Forwarded-For names the client.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl ServeArgs {
@@ -112,6 +135,15 @@ impl ServeArgs {
             site_url: self.site_url.clone(),
             leptos_config: self.leptos_config.clone(),
             page_cache_mb: self.page_cache_mb,
+            metrics_addr: (self.metrics_addr != "off").then(|| self.metrics_addr.clone()),
+            limits: crate::server::limits::Limits {
+                header_read_timeout: std::time::Duration::from_secs_f64(self.header_read_timeout.max(0.1)),
+                request_timeout: std::time::Duration::from_secs_f64(self.request_timeout.max(0.1)),
+                max_concurrent: self.max_concurrent_renders.max(1),
+                rate_per_second: self.rate_limit.max(1),
+                rate_burst: self.rate_limit_burst.max(1),
+                trusted_proxies: self.trusted_proxies.clone(),
+            },
         }
     }
 }

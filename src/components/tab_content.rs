@@ -38,7 +38,11 @@ where
                             }
                             // The page header already says there is no such package.
                             Err(AppError::NotFound { .. }) => ().into_any(),
-                            Err(error) => view! { <ErrorPanel error retry=move || resource.refetch()/> }.into_any(),
+                            // A real status: an error panel is never cached or indexed.
+                            Err(error) => {
+                                super::set_status(500);
+                                view! { <ErrorPanel error retry=move || resource.refetch()/> }.into_any()
+                            }
                         }
                     })
                 }}

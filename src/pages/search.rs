@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::components::{PageTitle, SearchBox, SearchResultsList, SiteHeader};
+use crate::components::{set_status, PageTitle, SearchBox, SearchResultsList, SiteHeader};
 use crate::error::AppError;
 use crate::hooks::query_param;
 use crate::model::{SearchResults, Suggestion};
@@ -49,7 +49,10 @@ pub fn SearchResultList(#[prop(into)] query: Signal<String>, #[prop(into)] page:
             {move || Suspend::new(async move {
                 match results.await {
                     Ok(r) => view! { <SearchResultsList results=r/> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Err(e) => {
+                        set_status(500);
+                        view! { <p class="error">{e.to_string()}</p> }.into_any()
+                    }
                 }
             })}
         </Transition>

@@ -1,33 +1,56 @@
 //! Rendered package pages and tab answers kept in memory, compressed
-//! variants included, so a hot page is served like a static file. An entry
-//! is dropped the moment the refresh that changes its rows commits: every
-//! web replica LISTENs for the refresh's NOTIFY (see `db::CHANGED_CHANNEL`).
-//! Bounded by bytes; the least recently used pages go first.
+//! variants and every response header included, so a hot page is served
+//! like a static file. An entry is dropped the moment the refresh that
+//! changes its rows commits: every web replica LISTENs for the refresh's
+//! NOTIFY (see `db::CHANGED_CHANNEL`). Bounded by bytes; the least
+//! recently used pages go first.
+//!
+//! What is kept: 200s only, keyed by the package and what the page reads
+//! of the URL (the tab and `?branch=`; any other parameter changes nothing
+//! and is ignored), at most [`MAX_VARIANTS`] per package. Unknown names'
+//! 404s go to a small store of their own, for [`NOT_FOUND_TTL`].
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
 
-use crate::model::route::Route;
+use super::security::SecurityHeaders;
+use crate::model::route::{query_param, Route};
 
 /// `Cache-Control` of HTML pages and tab answers: browsers and proxies may
 /// reuse them briefly and revalidate (ETag) in the background.
 const HTML_CACHE_CONTROL: &str = "public, max-age=10, stale-while-revalidate=60";
 
-/// One rendered answer, with its compressed variants.
+/// Cached variants of one package's pages (tabs × releases); more are
+/// rendered but not kept, so random `?branch=` values cannot flush the cache.
+pub const MAX_VARIANTS: usize = 48;
+
+/// How long an unknown name's 404 is kept (a new package's NOTIFY drops it sooner).
+pub const NOT_FOUND_TTL: Duration = Duration::from_secs(30);
+
+/// Longest `?branch=` value a cached page may carry.
+const MAX_BRANCH_BYTES: usize = 64;
+
+/// One rendered answer: per encoding, the body and its complete headers.
 pub struct Page {
     status: StatusCode,
-    content_type: HeaderValue,
+    variants: [Variant; 3],
+}
+
+struct Variant {
+    headers: HeaderMap,
     etag: HeaderValue,
-    identity: Bytes,
-    gzip: Bytes,
-    brotli: Bytes,
+    body: Bytes,
 }
 
 /// The pages of one package: invalidated together. Every refresh announces
@@ -37,128 +60,206 @@ struct Bucket {
     pages: HashMap<String, Arc<Page>>,
 }
 
+impl Bucket {
+    fn weight(&self) -> u32 {
+        let bytes: usize =
+            self.pages.values().map(|p| p.variants.iter().map(|v| v.body.len() + 512).sum::<usize>()).sum();
+        u32::try_from(bytes).unwrap_or(u32::MAX)
+    }
+}
+
 #[derive(Clone)]
 pub struct PageCache {
-    buckets: Cache<String, Arc<Mutex<Bucket>>>,
+    pages: Cache<String, Arc<Mutex<Bucket>>>,
+    not_found: Cache<String, Arc<Mutex<Bucket>>>,
     /// Bumped by every invalidation; a render that began before one is not stored.
     generation: Arc<AtomicU64>,
+    security: SecurityHeaders,
+}
+
+fn store(max_bytes: u64, ttl: Option<Duration>) -> Cache<String, Arc<Mutex<Bucket>>> {
+    let builder = Cache::builder()
+        .max_capacity(max_bytes)
+        .weigher(|_k: &String, v: &Arc<Mutex<Bucket>>| v.lock().map(|b| b.weight()).unwrap_or(u32::MAX));
+    match ttl {
+        Some(ttl) => builder.time_to_live(ttl).build(),
+        None => builder.build(),
+    }
 }
 
 impl PageCache {
-    pub fn new(max_bytes: u64) -> Self {
-        let buckets = Cache::builder()
-            .max_capacity(max_bytes)
-            .weigher(|_k: &String, v: &Arc<Mutex<Bucket>>| {
-                let bytes: usize = v
-                    .lock()
-                    .map(|b| b.pages.values().map(|p| p.identity.len() + p.gzip.len() + p.brotli.len() + 256).sum())
-                    .unwrap_or(0);
-                u32::try_from(bytes).unwrap_or(u32::MAX)
-            })
-            .build();
-        PageCache { buckets, generation: Arc::default() }
+    pub fn new(max_bytes: u64, security: SecurityHeaders) -> Self {
+        PageCache {
+            pages: store(max_bytes, None),
+            not_found: store((max_bytes / 16).max(1 << 20), Some(NOT_FOUND_TTL)),
+            generation: Arc::default(),
+            security,
+        }
+    }
+
+    fn store_for(&self, status: StatusCode) -> Option<&Cache<String, Arc<Mutex<Bucket>>>> {
+        match status {
+            StatusCode::OK => Some(&self.pages),
+            StatusCode::NOT_FOUND => Some(&self.not_found),
+            _ => None,
+        }
     }
 
     fn get(&self, package: &str, key: &str) -> Option<Arc<Page>> {
-        let bucket = self.buckets.get(package)?;
-        let page = bucket.lock().ok()?.pages.get(key).cloned();
-        page
+        [&self.pages, &self.not_found].into_iter().find_map(|store| {
+            let bucket = store.get(package)?;
+            let page = bucket.lock().ok()?.pages.get(key).cloned();
+            page
+        })
     }
 
-    /// Stores a page unless some rows changed since `generation` was read.
+    /// Stores a page unless some rows changed since `generation` was read,
+    /// or the package already has its share of variants.
     fn put(&self, package: &str, key: String, page: Page, generation: u64) {
+        let Some(store) = self.store_for(page.status) else { return };
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
         }
-        let bucket = self.buckets.get_with(package.to_string(), Arc::default);
+        let bucket = store.get_with(package.to_string(), Arc::default);
         if let Ok(mut b) = bucket.lock() {
+            if b.pages.len() >= MAX_VARIANTS && !b.pages.contains_key(&key) {
+                return;
+            }
             b.pages.insert(key, Arc::new(page));
         }
         // Re-insert so the cache weighs the bucket with its new page.
-        self.buckets.insert(package.to_string(), bucket);
+        store.insert(package.to_string(), bucket);
     }
 
     /// Drops every page of `package`.
     pub fn invalidate(&self, package: &str) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.buckets.invalidate(package);
+        self.pages.invalidate(package);
+        self.not_found.invalidate(package);
     }
 
     /// Drops everything (e.g. when change notices may have been missed).
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.buckets.invalidate_all();
+        self.pages.invalidate_all();
+        self.not_found.invalidate_all();
     }
 
     pub fn weighted_size(&self) -> u64 {
-        self.buckets.run_pending_tasks();
-        self.buckets.weighted_size()
+        self.pages.run_pending_tasks();
+        self.not_found.run_pending_tasks();
+        self.pages.weighted_size() + self.not_found.weighted_size()
+    }
+
+    pub fn security(&self) -> &SecurityHeaders {
+        &self.security
     }
 }
 
-/// Serves cacheable GETs from the cache (304 for a matching `If-None-Match`),
-/// renders and stores them otherwise. The outermost layer: a hit skips
-/// routing and every other middleware, so it costs about what a static file does.
+/// What the cache files a URL under: the package, and what the page reads
+/// of the URL. `None` for what is not cached.
+pub fn key_of(route: &Route, query: Option<&str>) -> Option<(String, String)> {
+    let branch = query.and_then(|q| query_param(q, "branch")).unwrap_or_default();
+    if branch.len() > MAX_BRANCH_BYTES {
+        return None;
+    }
+    let what = match route {
+        Route::Package { tab, .. } => tab.slug(),
+        Route::PackageUnknown { .. } => "(unknown tab)",
+        Route::PackageData { endpoint, .. } => endpoint,
+        _ => return None,
+    };
+    Some((route.package()?.to_string(), format!("{what}|{branch}")))
+}
+
+/// Serves cacheable GETs and HEADs from the cache (304 for a matching
+/// `If-None-Match`), renders and stores them otherwise. The outermost
+/// layer: a hit skips routing and every other middleware, so it costs about
+/// what a static file does.
 pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
     let started = std::time::Instant::now();
-    let uri = request.uri().clone();
-    let route = Route::parse(uri.path(), uri.query());
-    let package = match (request.method(), route.package()) {
-        (&Method::GET, Some(p)) => p.to_string(),
-        _ => return next.run(request).await,
+    if request.uri().path_and_query().map_or(0, |p| p.as_str().len()) > super::router::MAX_URI_BYTES {
+        return (StatusCode::URI_TOO_LONG, "URI too long\n").into_response();
+    }
+    let head = request.method() == Method::HEAD;
+    if request.method() != Method::GET && !head {
+        return next.run(request).await;
+    }
+    let route = Route::parse(request.uri().path(), request.uri().query());
+    let Some((package, key)) = key_of(&route, request.uri().query()) else {
+        return next.run(request).await;
     };
-    let key = uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_default();
-    let accepts = Encoding::preferred(request.headers());
-    let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
+    let encoding = Encoding::preferred(request.headers());
+    let if_none_match = request.headers().get(IF_NONE_MATCH).cloned();
     if let Some(page) = cache.get(&package, &key) {
-        let response = respond(&page, accepts, if_none_match.as_ref());
+        let response = respond(&page, encoding, if_none_match.as_ref(), head);
         super::metrics::record(route.label(), response.status(), started);
         return response;
+    }
+    if head {
+        return next.run(request).await;
     }
     let generation = cache.generation.load(Ordering::SeqCst);
     // Rendered uncompressed: the cache keeps its own compressed variants.
     let mut request = request;
-    request.headers_mut().remove(header::ACCEPT_ENCODING);
+    request.headers_mut().remove(axum::http::header::ACCEPT_ENCODING);
     let response = next.run(request).await;
     let status = response.status();
-    if !(status == StatusCode::OK || status == StatusCode::NOT_FOUND) {
+    if cache.store_for(status).is_none() {
         return response;
     }
     let (parts, body) = response.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 32 << 20).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .cloned()
-        .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8"));
-    let page = Page::new(status, content_type, bytes);
-    let response = respond(&page, accepts, if_none_match.as_ref());
+    let security = cache.security.clone();
+    // Compressing is CPU work: off the threads that serve requests.
+    let page = tokio::task::spawn_blocking(move || Page::new(status, &parts.headers, bytes, &security)).await;
+    let Ok(page) = page else { return StatusCode::INTERNAL_SERVER_ERROR.into_response() };
+    let response = respond(&page, encoding, if_none_match.as_ref(), false);
     cache.put(&package, key, page, generation);
     response
 }
 
 impl Page {
-    fn new(status: StatusCode, content_type: HeaderValue, identity: Bytes) -> Self {
+    fn new(status: StatusCode, rendered: &HeaderMap, identity: Bytes, security: &SecurityHeaders) -> Self {
         let hash = xxhash_rust::xxh3::xxh3_64(&identity);
-        let etag = HeaderValue::from_str(&format!("\"{hash:016x}\"")).unwrap_or(HeaderValue::from_static("\"0\""));
+        let content_type =
+            rendered.get(CONTENT_TYPE).cloned().unwrap_or(HeaderValue::from_static("text/html; charset=utf-8"));
+        let policy = rendered.get(CONTENT_SECURITY_POLICY).cloned();
         let gzip = Bytes::from(super::compress::gzip(&identity, 6));
         let brotli = Bytes::from(super::compress::brotli(&identity, 5));
-        Page { status, content_type, etag, identity, gzip, brotli }
+        let variant = |body: Bytes, encoding: Option<&'static str>| {
+            // One validator per representation (RFC 9110 8.8.3).
+            let etag = format!("\"{hash:016x}{}\"", encoding.map(|e| format!("-{e}")).unwrap_or_default());
+            let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
+            let mut headers = HeaderMap::with_capacity(10);
+            headers.insert(CONTENT_TYPE, content_type.clone());
+            headers.insert(CACHE_CONTROL, HeaderValue::from_static(HTML_CACHE_CONTROL));
+            headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
+            headers.insert(ETAG, etag.clone());
+            headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
+            if let Some(e) = encoding {
+                headers.insert(CONTENT_ENCODING, HeaderValue::from_static(e));
+            }
+            security.apply(&mut headers, policy.as_ref(), Some(&identity));
+            Variant { headers, etag, body }
+        };
+        let variants = [variant(brotli, Some("br")), variant(gzip, Some("gzip")), variant(identity.clone(), None)];
+        Page { status, variants }
     }
 }
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 enum Encoding {
-    Brotli,
-    Gzip,
-    Identity,
+    Brotli = 0,
+    Gzip = 1,
+    Identity = 2,
 }
 
 impl Encoding {
     fn preferred(headers: &HeaderMap) -> Self {
-        let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
+        let accept = headers.get(axum::http::header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or("");
         let offers = |name: &str| {
             accept.split(',').any(|part| {
                 let mut it = part.trim().split(';');
@@ -175,34 +276,45 @@ impl Encoding {
     }
 }
 
-fn respond(page: &Page, encoding: Encoding, if_none_match: Option<&HeaderValue>) -> Response {
-    let matches = if_none_match
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == "*" || t.trim() == page.etag.to_str().unwrap_or("")));
-    let mut builder = Response::builder()
-        .header(header::ETAG, page.etag.clone())
-        .header(header::CACHE_CONTROL, HTML_CACHE_CONTROL)
-        .header(header::VARY, "Accept-Encoding");
+fn respond(page: &Page, encoding: Encoding, if_none_match: Option<&HeaderValue>, head: bool) -> Response {
+    let variant = &page.variants[encoding as usize];
+    let matches = if_none_match.and_then(|v| v.to_str().ok()).is_some_and(|v| {
+        v.split(',').map(str::trim).any(|t| {
+            // `*` means "any current representation": only a 200 is one.
+            (t == "*" && page.status == StatusCode::OK)
+                || t.trim_start_matches("W/").as_bytes() == variant.etag.as_bytes()
+        })
+    });
+    let mut response = Response::new(if matches || head { Body::empty() } else { Body::from(variant.body.clone()) });
+    *response.headers_mut() = variant.headers.clone();
     if matches {
-        return builder.status(StatusCode::NOT_MODIFIED).body(Body::empty()).unwrap_or_default();
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        response.headers_mut().remove(CONTENT_LENGTH);
+    } else {
+        *response.status_mut() = page.status;
     }
-    let body = match encoding {
-        Encoding::Brotli => {
-            builder = builder.header(header::CONTENT_ENCODING, "br");
-            page.brotli.clone()
-        }
-        Encoding::Gzip => {
-            builder = builder.header(header::CONTENT_ENCODING, "gzip");
-            page.gzip.clone()
-        }
-        Encoding::Identity => page.identity.clone(),
+    response
+}
+
+/// Adds the security headers to every response the cache does not answer
+/// itself (assets, search pages, errors, the first render of a page).
+pub async fn secure(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let html =
+        response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
+    if !html {
+        let (mut parts, body) = response.into_parts();
+        cache.security.apply(&mut parts.headers, None, None);
+        return Response::from_parts(parts, body);
+    }
+    // A page's policy lists its inline scripts' hashes: read it whole.
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 32 << 20).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    builder
-        .status(page.status)
-        .header(header::CONTENT_TYPE, page.content_type.clone())
-        .header(header::CONTENT_LENGTH, body.len())
-        .body(Body::from(body))
-        .unwrap_or_default()
+    cache.security.apply(&mut parts.headers, None, Some(&bytes));
+    parts.headers.remove(CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Listens for committed row changes and drops the pages showing them.
@@ -248,36 +360,77 @@ pub async fn follow_changes(pool: sqlx::PgPool, cache: PageCache, stop: tokio_ut
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Tab;
 
-    #[test]
-    fn encodings_and_conditional_requests() {
-        let mut h = HeaderMap::new();
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br"));
-        assert!(Encoding::preferred(&h) == Encoding::Brotli);
-        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, br;q=0"));
-        assert!(Encoding::preferred(&h) == Encoding::Gzip);
-        let page = Page::new(StatusCode::OK, HeaderValue::from_static("text/html"), Bytes::from_static(b"<p>hi</p>"));
-        let hit = respond(&page, Encoding::Identity, Some(&page.etag.clone()));
-        assert_eq!(hit.status(), StatusCode::NOT_MODIFIED);
-        let miss = respond(&page, Encoding::Gzip, Some(&HeaderValue::from_static("\"other\"")));
-        assert_eq!(miss.status(), StatusCode::OK);
-        assert_eq!(miss.headers()[header::CONTENT_ENCODING], "gzip");
+    fn page(status: StatusCode, body: &'static [u8]) -> Page {
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/html"));
+        Page::new(status, &headers, Bytes::from_static(body), &SecurityHeaders::new(false))
     }
 
     #[test]
-    fn invalidation_drops_the_package_pages() {
-        let cache = PageCache::new(1 << 20);
-        let page = || Page::new(StatusCode::OK, HeaderValue::from_static("text/html"), Bytes::from_static(b"x"));
+    fn keys_hold_only_what_the_page_reads() {
+        let key = |path: &str, q: Option<&str>| key_of(&Route::parse(path, q), q);
+        assert_eq!(key("/packages/bash", Some("x=1")), key("/packages/bash", None));
+        assert_eq!(key("/packages/bash", None), Some(("bash".into(), "overview|".into())));
+        assert_ne!(key("/packages/bash/contents", Some("branch=f42")), key("/packages/bash/contents", None));
+        assert_eq!(key("/search", Some("q=x")), None);
+        assert_eq!(key("/packages/bash", Some(&format!("branch={}", "f".repeat(100)))), None);
+        let (_, k) = key("/api/tab/builds", Some("name=bash&junk=1")).unwrap();
+        assert_eq!(k, "tab/builds|");
+        let _ = Tab::Builds;
+    }
+
+    #[test]
+    fn one_etag_per_encoding_and_star_only_on_200() {
+        let mut h = HeaderMap::new();
+        h.insert(axum::http::header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br"));
+        assert!(Encoding::preferred(&h) == Encoding::Brotli);
+        h.insert(axum::http::header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, br;q=0"));
+        assert!(Encoding::preferred(&h) == Encoding::Gzip);
+        let p = page(StatusCode::OK, b"<p>hi</p>");
+        let etags: Vec<_> = p.variants.iter().map(|v| v.etag.clone()).collect();
+        assert!(etags[0] != etags[1] && etags[1] != etags[2]);
+        let hit = respond(&p, Encoding::Identity, Some(&etags[2]), false);
+        assert_eq!(hit.status(), StatusCode::NOT_MODIFIED);
+        let other = respond(&p, Encoding::Gzip, Some(&etags[2]), false);
+        assert_eq!(other.status(), StatusCode::OK, "the identity etag does not validate the gzip body");
+        assert_eq!(other.headers()[CONTENT_ENCODING], "gzip");
+        assert_eq!(respond(&p, Encoding::Gzip, Some(&HeaderValue::from_static("*")), false).status(), 304);
+        let missing = page(StatusCode::NOT_FOUND, b"no");
+        let star = respond(&missing, Encoding::Gzip, Some(&HeaderValue::from_static("*")), false);
+        assert_eq!(star.status(), StatusCode::NOT_FOUND);
+        assert!(star.headers().contains_key(CONTENT_SECURITY_POLICY), "security headers on a cached answer");
+        let head = respond(&p, Encoding::Brotli, None, true);
+        assert_eq!(head.status(), StatusCode::OK);
+        assert_eq!(head.headers()[CONTENT_ENCODING], "br");
+    }
+
+    #[test]
+    fn invalidation_drops_the_package_pages_and_variants_are_bounded() {
+        let cache = PageCache::new(1 << 20, SecurityHeaders::new(false));
         let g = cache.generation.load(Ordering::SeqCst);
-        cache.put("python3-requre", "/packages/python3-requre".into(), page(), g);
-        cache.put("python3-requre", "/packages/python3-requre/builds".into(), page(), g);
-        cache.put("colin", "/packages/colin".into(), page(), g);
-        assert!(cache.get("python3-requre", "/packages/python3-requre").is_some());
+        cache.put("python3-requre", "overview|".into(), page(StatusCode::OK, b"x"), g);
+        cache.put("python3-requre", "builds|".into(), page(StatusCode::OK, b"x"), g);
+        cache.put("colin", "overview|".into(), page(StatusCode::OK, b"x"), g);
+        cache.put("nope", "overview|".into(), page(StatusCode::NOT_FOUND, b"x"), g);
+        cache.put("colin", "bugs|".into(), page(StatusCode::INTERNAL_SERVER_ERROR, b"x"), g);
+        assert!(cache.get("python3-requre", "overview|").is_some());
+        assert!(cache.get("nope", "overview|").is_some());
+        assert!(cache.get("colin", "bugs|").is_none(), "errors are never kept");
         cache.invalidate("python3-requre");
-        assert!(cache.get("python3-requre", "/packages/python3-requre/builds").is_none());
-        assert!(cache.get("colin", "/packages/colin").is_some());
+        cache.invalidate("nope");
+        assert!(cache.get("python3-requre", "builds|").is_none());
+        assert!(cache.get("nope", "overview|").is_none());
+        assert!(cache.get("colin", "overview|").is_some());
         // A render that began before an invalidation is not stored.
-        cache.put("colin", "/packages/colin/bugs".into(), page(), g);
-        assert!(cache.get("colin", "/packages/colin/bugs").is_none());
+        cache.put("colin", "changelog|".into(), page(StatusCode::OK, b"x"), g);
+        assert!(cache.get("colin", "changelog|").is_none());
+        let g = cache.generation.load(Ordering::SeqCst);
+        for i in 0..MAX_VARIANTS + 10 {
+            cache.put("bash", format!("contents|b{i}"), page(StatusCode::OK, b"x"), g);
+        }
+        let kept = (0..MAX_VARIANTS + 10).filter(|i| cache.get("bash", &format!("contents|b{i}")).is_some()).count();
+        assert_eq!(kept, MAX_VARIANTS);
     }
 }

@@ -26,8 +26,14 @@ pub struct ServeConfig {
     pub leptos_config: std::path::PathBuf,
     /// Memory for rendered pages, in MiB.
     pub page_cache_mb: u64,
+    /// Where `/metrics` is served (not on the public port); `None`: nowhere.
+    pub metrics_addr: Option<String>,
+    pub limits: Limits,
 }
-use super::page_cache::{serve_cached, PageCache};
+
+use super::limits::{self, Limits};
+use super::page_cache::{secure, serve_cached, PageCache};
+use super::security::SecurityHeaders;
 use super::state::AppState;
 use crate::app::{shell, App};
 use crate::bus::WorkerStatus;
@@ -39,7 +45,7 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The complete application router.
-pub fn build(state: AppState, options: LeptosOptions) -> Router {
+pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router {
     let routes = generate_route_list(App);
     let context = {
         let read = state.read_context();
@@ -56,12 +62,14 @@ pub fn build(state: AppState, options: LeptosOptions) -> Router {
         .with_state(options.clone())
         // Only what the page cache does not already hold compressed.
         .layer(CompressionLayer::new());
+    // What renders is bounded; cache hits, assets and health checks are not.
+    let pages = limits::guard(pages, limits);
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
     let pkg = ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())).precompressed_br().precompressed_gzip();
     Router::new()
         .route("/healthz", get(super::health::healthz))
         .route("/readyz", get(super::health::readyz))
-        .route("/metrics", get(super::health::metrics))
+        .route("/readyz/worker", get(super::health::worker))
         .with_state(state.clone())
         // Hashed file names: a new build is a new URL, so these never change.
         .nest_service(
@@ -78,6 +86,8 @@ pub fn build(state: AppState, options: LeptosOptions) -> Router {
         // Trailing slashes are stripped before routing, so `/packages/foo/`
         // (the old app's form) reaches the same page as `/packages/foo`.
         .layer(middleware::from_fn(strip_trailing_slash))
+        // Every response the cache does not answer gets its security headers here.
+        .layer(middleware::from_fn_with_state(state.cache.clone(), secure))
         // Outermost, so a cached page is answered before anything else runs.
         .layer(middleware::from_fn_with_state(state.cache.clone(), serve_cached))
 }
@@ -105,17 +115,19 @@ pub async fn serve(
 ) -> anyhow::Result<()> {
     let options = leptos_options(&args)?;
     let addr = options.site_addr;
-    let cache = PageCache::new(args.page_cache_mb.saturating_mul(1 << 20));
+    let security = SecurityHeaders::new(args.site_url.starts_with("https://"));
+    let cache = PageCache::new(args.page_cache_mb.saturating_mul(1 << 20), security);
     tokio::spawn(super::page_cache::follow_changes(pool.clone(), cache.clone(), stop.clone()));
     let _ = super::metrics::handle();
     let state = AppState { pool, site_url: args.site_url.trim_end_matches('/').to_string(), worker, cache };
-    let app = build(state, options);
+    if let Some(metrics_addr) = &args.metrics_addr {
+        super::health::serve_metrics(metrics_addr, state.clone(), stop.clone()).await;
+    }
+    let app = build(state, options, &args.limits);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "serving http://{addr}");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move { stop.cancelled().await })
-        .await
-        .context("server failed")
+    let drain = args.limits.request_timeout;
+    limits::serve(listener, app, args.limits.header_read_timeout, stop, drain).await.context("server failed")
 }
 
 /// `/pkgs/{source}/{package}/` was the static site's URL for a package.
@@ -127,6 +139,9 @@ async fn static_site_redirect(Path((_source, package)): Path<(String, String)>) 
 async fn old_search_redirect(Path(query): Path<String>) -> Response {
     moved(&Route::OldSearch { query }.href())
 }
+
+/// Longest request target answered; longer is a 414.
+pub const MAX_URI_BYTES: usize = 8 * 1024;
 
 async fn strip_trailing_slash(request: Request, next: Next) -> Response {
     let path = request.uri().path();

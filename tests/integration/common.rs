@@ -71,20 +71,31 @@ pub fn router(pool: PgPool) -> Router {
 
 /// The router serving its built assets (`/pkg/...`) from `site_root`.
 pub fn router_with_site(pool: PgPool, site_root: &str) -> Router {
+    router_with(pool, site_root, &fedora_packages::server::limits::Limits::default())
+}
+
+/// The router with these limits.
+pub fn router_with(pool: PgPool, site_root: &str, limits: &fedora_packages::server::limits::Limits) -> Router {
     let options = LeptosOptions::builder().output_name("fedora-packages").site_root(site_root).build();
-    let cache = fedora_packages::server::page_cache::PageCache::new(16 << 20);
-    LAST_CACHE.with(|c| *c.borrow_mut() = Some(cache.clone()));
+    let security = fedora_packages::server::security::SecurityHeaders::new(true);
+    let cache = fedora_packages::server::page_cache::PageCache::new(16 << 20, security);
     let state = AppState { pool, site_url: "https://packages.example.org".into(), worker: Default::default(), cache };
-    fedora_packages::server::router::build(state, options)
+    LAST_STATE.with(|c| *c.borrow_mut() = Some(state.clone()));
+    fedora_packages::server::router::build(state, options, limits)
 }
 
 thread_local! {
-    static LAST_CACHE: std::cell::RefCell<Option<fedora_packages::server::page_cache::PageCache>> = const { std::cell::RefCell::new(None) };
+    static LAST_STATE: std::cell::RefCell<Option<AppState>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The state of the router this test built last.
+pub fn last_state() -> AppState {
+    LAST_STATE.with(|c| c.borrow().clone()).expect("a router was built")
 }
 
 /// The page cache of the router this test built last.
 pub fn last_cache() -> fedora_packages::server::page_cache::PageCache {
-    LAST_CACHE.with(|c| c.borrow().clone()).expect("a router was built")
+    last_state().cache
 }
 
 pub struct Page {

@@ -4,6 +4,7 @@
 mod bus;
 mod bus_limits;
 mod common;
+mod front_door;
 mod never_stale;
 mod pages;
 mod refresh;

@@ -118,7 +118,10 @@ async fn health_metrics_and_assets(pool: PgPool) {
     get(&app, "/packages/colin").await;
     let _ = fedora_packages::server::metrics::handle();
     get(&app, "/packages/colin").await;
-    let metrics = get(&app, "/metrics").await;
+    // Metrics are for the operator: not on the public port, on the admin one.
+    assert_eq!(get(&app, "/metrics").await.status, StatusCode::NOT_FOUND);
+    let admin = fedora_packages::server::health::admin(super::common::last_state());
+    let metrics = get(&admin, "/metrics").await;
     assert_eq!(metrics.status, StatusCode::OK);
     assert!(metrics.body.contains("http_request_duration_seconds"), "{}", metrics.body);
 
