@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Page benchmark: the app serving a tab page vs nginx serving the very same
-bytes as a static file, same machine, same run, same wrk settings; the 304
-path; a tab's server-function answer; the server's memory; asset sizes.
+bytes as a static file and a bare axum server returning them from memory,
+same machine, same run, same wrk settings; the 304 path; a tab's
+server-function answer; the server's memory; asset sizes.
 
 Run by bench/run (which builds and installs wrk and nginx):
     bench/pages.py --bin target/release/fedora-packages
@@ -21,6 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APP = "127.0.0.1:3210"
 NGINX = "127.0.0.1:3211"
+BARE = "127.0.0.1:3212"
+
+# Benchmarks measure the server, not its limits: none of them may apply.
+UNLIMITED = {"RATE_LIMIT": "1000000", "RATE_LIMIT_BURST": "1000000", "MAX_CONCURRENT_RENDERS": "100000",
+             "METRICS_ADDR": "off"}
 
 
 def log(*a):
@@ -80,7 +86,10 @@ def wrk(url, seconds, connections, headers=(), on_sample=None, script=None):
 def start_app(bin, database, addr, what="the demo data"):
     """Migrates `database`, loads the demo data into it and serves it on
     `addr` (web only, no bus worker). Returns the server process."""
-    env = dict(os.environ, DATABASE_URL=database, RUST_LOG="warn", LEPTOS_SITE_ADDR=addr)
+    env = dict(os.environ, DATABASE_URL=database, RUST_LOG="warn", LEPTOS_SITE_ADDR=addr, **UNLIMITED)
+    # A database reused from an earlier run starts afresh.
+    subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", database.rsplit("/", 1)[1]],
+                   check=True)
     subprocess.run([bin, "migrate"], env=env, check=True, cwd=ROOT)
     log(f"loading {what}")
     subprocess.run([bin, "load-demo", "--dir", "demo/upstream"], env=env, check=True, cwd=ROOT,
@@ -139,7 +148,7 @@ def main():
     tmp = Path(tempfile.mkdtemp(prefix="fp-bench-pages-"))
     tmp.chmod(0o755)  # nginx's workers run as an unprivileged user
     server = start_app(args.bin, args.database, APP)
-    nginx = None
+    nginx = bare = None
     try:
         page = f"/packages/{args.package}/builds"
         wait_for(f"http://{APP}/healthz")
@@ -152,7 +161,10 @@ def main():
         (docroot / "packages" / args.package).mkdir(parents=True)
         (docroot / "packages" / args.package / "builds").write_bytes(html)
         nginx = subprocess.Popen(["nginx", "-c", str(nginx_conf(tmp, docroot))], stderr=subprocess.DEVNULL)
+        bare = subprocess.Popen([args.bin, "bare-serve", "--file", str(docroot / "packages" / args.package / "builds"),
+                                 "--addr", BARE], stderr=subprocess.DEVNULL)
         wait_for(f"http://{NGINX}{page}")
+        wait_for(f"http://{BARE}{page}")
         _, nheaders, nbody = get(f"http://{NGINX}{page}")
         assert nbody == html, "nginx must serve the byte-identical page"
         nginx_etag = nheaders["ETag"]
@@ -171,16 +183,18 @@ def main():
             wrk(f"http://{APP}{target}", 2, args.connections, app_hdrs)  # warm-up
             a = wrk(f"http://{APP}{target}", args.seconds, args.connections, app_hdrs, sample)
             n = wrk(f"http://{NGINX}{target}", args.seconds, args.connections, ngx_hdrs)
-            rows.append((label, a, n))
+            b = wrk(f"http://{BARE}{target}", args.seconds, args.connections, ()) if hdrs is not None else None
+            rows.append((label, a, n, b))
         log("wrk: server-function answer")
         wrk(f"http://{APP}{api}", 2, args.connections)
         fn = wrk(f"http://{APP}{api}", args.seconds, args.connections, (), sample)
         load_rss = max(peak)
     finally:
         server.terminate()
-        if nginx:
-            nginx.terminate()
-        for p in (server, nginx):
+        for p in (nginx, bare):
+            if p:
+                p.terminate()
+        for p in (server, nginx, bare):
             if p:
                 p.wait()
 
@@ -188,13 +202,17 @@ def main():
     assets, first_assets = asset_rows(site, html)
 
     print(f"### Tab page `{page}` ({len(html):,} bytes of HTML), wrk -t2 -c{args.connections} -d{args.seconds}s\n")
-    print("| case | app req/s | app p50 | app p99 | nginx req/s | nginx p50 | nginx p99 | app/nginx |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for label, a, n in rows:
+    print("| case | app req/s | app p50 | app p99 | nginx req/s | nginx p99 | app/nginx | bare axum req/s | bare p99 |"
+          " app/bare |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for label, a, n, b in rows:
         bad = f" ({a[3]} non-2xx/3xx)" if a[3] else ""
-        print(f"| {label}{bad} | {a[0]:,.0f} | {a[1]:.2f} ms | {a[2]:.2f} ms | {n[0]:,.0f} | {n[1]:.2f} ms | {n[2]:.2f} ms"
-              f" | {a[0] / n[0]:.2f}× |")
-    print(f"| server function `{api}` | {fn[0]:,.0f} | {fn[1]:.2f} ms | {fn[2]:.2f} ms | | | | |")
+        bare_cols = f"{b[0]:,.0f} | {b[2]:.2f} ms | {a[0] / b[0]:.2f}×" if b else " | | "
+        print(f"| {label}{bad} | {a[0]:,.0f} | {a[1]:.2f} ms | {a[2]:.2f} ms | {n[0]:,.0f} | {n[2]:.2f} ms"
+              f" | {a[0] / n[0]:.2f}× | {bare_cols} |")
+    print(f"| server function `{api}` | {fn[0]:,.0f} | {fn[1]:.2f} ms | {fn[2]:.2f} ms | | | | | | |")
+    print("\nThe app's answers carry the security headers (per-page CSP by hash, nosniff, referrer policy, HSTS)"
+          " and go through the request metrics; the bare server's carry neither.")
     print(f"\n### Memory\n\n| server RSS idle | server RSS under load (peak) |\n|---:|---:|\n"
           f"| {idle_rss:.1f} MB | {load_rss:.1f} MB |")
     print("\n### Assets\n\n| file | raw | gzip | brotli |\n|---|---:|---:|---:|")

@@ -74,11 +74,15 @@ setup_test_tools() {
     "$ROOT/.tools/venv/bin/pip" install --quiet "fedora-messaging==$FEDORA_MESSAGING_VERSION"
   fi
   export FEDORA_MESSAGING_CLI="$ROOT/.tools/venv/bin/fedora-messaging"
-  if [ ! -x /usr/bin/chromium ]; then
-    say "installing Debian's Chromium"
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  # The scale-out test puts nginx in front of two web processes.
+  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian's ${missing[*]}"
     local sudo=""
     [ "$(id -u)" = 0 ] || sudo=sudo
-    $sudo apt-get install -y chromium || { $sudo apt-get update && $sudo apt-get install -y chromium; }
+    $sudo apt-get install -y "${missing[@]}" || { $sudo apt-get update && $sudo apt-get install -y "${missing[@]}"; }
   fi
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ]; then
     say "installing Playwright (no browser download: it drives Debian's Chromium)"

@@ -42,6 +42,11 @@ pub async fn run(stop: CancellationToken) -> anyhow::Result<()> {
             served
         }
         Command::Precompress { dir } => commands::precompress(&dir),
+        Command::BareServe { file, addr } => {
+            let listener =
+                tokio::net::TcpListener::bind(&addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+            crate::dev::bare::serve(&file, listener, stop).await.context("bare server failed")
+        }
         Command::Worker(args) => {
             let pool = commands::open_database(&cli.db, true).await?;
             commands::worker(pool, args, WorkerStatus::default(), stop).await

@@ -50,6 +50,15 @@ pub enum Command {
     },
     /// Run the bus worker alone (no web server).
     Worker(WorkerArgs),
+    /// Serve one file's bytes at every path from a bare axum server (the
+    /// benchmarks' yardstick for the page cache).
+    #[command(hide = true)]
+    BareServe {
+        #[arg(long)]
+        file: PathBuf,
+        #[arg(long)]
+        addr: String,
+    },
     /// Fill the database from upstream, for some packages or all of them.
     /// Rerunning an interrupted or failed sync resumes it.
     Sync(SyncArgs),

@@ -59,9 +59,7 @@ pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
-        .with_state(options.clone())
-        // Only what the page cache does not already hold compressed.
-        .layer(CompressionLayer::new());
+        .with_state(options.clone());
     // What renders is bounded; cache hits, assets and health checks are not.
     let pages = limits::guard(pages, limits);
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
@@ -86,8 +84,11 @@ pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router
         // Trailing slashes are stripped before routing, so `/packages/foo/`
         // (the old app's form) reaches the same page as `/packages/foo`.
         .layer(middleware::from_fn(strip_trailing_slash))
-        // Every response the cache does not answer gets its security headers here.
+        // Every response the cache does not answer gets its security headers
+        // here, computed from the uncompressed page (its scripts' hashes)...
         .layer(middleware::from_fn_with_state(state.cache.clone(), secure))
+        // ...then is compressed, unless the cache asked for it plain.
+        .layer(CompressionLayer::new())
         // Outermost, so a cached page is answered before anything else runs.
         .layer(middleware::from_fn_with_state(state.cache.clone(), serve_cached))
 }

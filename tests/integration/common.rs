@@ -102,6 +102,8 @@ pub struct Page {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as sent (compressed when asked for).
+    pub body_bytes: Vec<u8>,
 }
 
 impl Page {
@@ -146,7 +148,7 @@ pub async fn get_with(router: &Router, uri: &str, headers: &[(&str, &str)]) -> P
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = axum::body::to_bytes(response.into_body(), 64 << 20).await.expect("body");
-    Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Page { status, headers, body: String::from_utf8_lossy(&bytes).into_owned(), body_bytes: bytes.to_vec() }
 }
 
 /// A realistic corpus: every binary package Debian's package lists name on

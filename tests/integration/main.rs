@@ -8,6 +8,7 @@ mod front_door;
 mod never_stale;
 mod pages;
 mod refresh;
+mod scale_out;
 mod search;
 mod serving;
 mod sync;
