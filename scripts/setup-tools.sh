@@ -59,6 +59,23 @@ install_cargo_leptos() {
   rm -rf "$src"
 }
 
+# The edit loop's builds (scripts/dev, bench/run edit): linked with mold
+# (Debian's, installed here when missing), debug info split from the
+# binaries, in their own build directory (their flags differ from the test
+# builds', which would otherwise keep rebuilding each other's dependencies).
+dev_build_env() {
+  if ! command -v mold >/dev/null; then
+    local sudo=""
+    [ "$(id -u)" = 0 ] || sudo=sudo
+    $sudo apt-get install -y mold >/dev/null 2>&1 || say "mold not installed: linking with the default linker"
+  fi
+  export CARGO_TARGET_DIR=${DEV_TARGET_DIR:-$HOME/.cache/fedora-packages/target-dev}
+  if command -v mold >/dev/null; then
+    export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=-fuse-ld=mold"
+  fi
+  export CARGO_PROFILE_DEV_SPLIT_DEBUGINFO=unpacked
+}
+
 # sqlx-cli: `cargo sqlx prepare` writes and checks the offline query data in .sqlx/.
 setup_sqlx_cli() {
   if ! cargo sqlx --version 2>/dev/null | grep -q "$SQLX_CLI_VERSION"; then

@@ -462,6 +462,9 @@ pub fn worker_process(h: &Harness) -> tokio::process::Child {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_fedora-packages"))
         .arg("worker")
         .env("DATABASE_URL", url)
+        // Several processes share one PostgreSQL (100 connections) with the
+        // tests running beside them.
+        .env("DATABASE_MAX_CONNECTIONS", "6")
         .env("AMQP_URL", AMQP)
         .env("AMQP_QUEUE", &h.config.queue)
         .env("TOPIC_PREFIXES", h.prefix())

@@ -34,6 +34,9 @@ fn web_process(h: &Harness, port: u16) -> tokio::process::Child {
     tokio::process::Command::new(env!("CARGO_BIN_EXE_fedora-packages"))
         .args(["serve", "--no-worker"])
         .env("DATABASE_URL", database_url(h))
+        // Several processes share one PostgreSQL (100 connections) with the
+        // tests running beside them.
+        .env("DATABASE_MAX_CONNECTIONS", "6")
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("METRICS_ADDR", "off")
         // A test build has no hash file of a built site beside it.
