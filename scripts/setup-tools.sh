@@ -126,6 +126,16 @@ require_postgres() {
   fi
 }
 
+# Drops and recreates a test database, so no migration applied by another
+# checkout (a branch's, an older try's) is left in it to fail `migrate`.
+fresh_database() {
+  local url=$1 name=${1##*/}
+  name=${name%%\?*}
+  psql -q -v ON_ERROR_STOP=1 "${url%/*}/postgres" \
+    -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" \
+    -c "CREATE DATABASE \"$name\""
+}
+
 # The server binary built by `cargo leptos build --release`.
 server_binary() {
   echo "${CARGO_TARGET_DIR:-$ROOT/target}/release/fedora-packages"

@@ -312,6 +312,7 @@ fn search_results() -> Vec<(&'static str, StoryProps)> {
     vec![
         ("typical", StoryProps::SearchResults { results: fx::search_results("requre") }),
         ("nothing-typed", StoryProps::SearchResults { results: fx::search_results("") }),
+        ("uncounted", StoryProps::SearchResults { results: fx::search_results_uncounted() }),
         ("no-match", StoryProps::SearchResults { results: none }),
         ("second-page", StoryProps::SearchResults { results: paged }),
         ("hostile", StoryProps::SearchResults { results: hostile }),

@@ -27,6 +27,8 @@ pub mod read;
 #[cfg(feature = "ssr")]
 pub mod refresh;
 #[cfg(feature = "ssr")]
+pub mod search;
+#[cfg(feature = "ssr")]
 pub mod server;
 #[cfg(feature = "ssr")]
 pub mod sync;

@@ -9,6 +9,7 @@ mod dependencies;
 mod events;
 pub mod gallery;
 pub mod links;
+pub mod old_links;
 mod overview;
 mod package;
 pub mod release;
@@ -30,7 +31,7 @@ pub use overview::{
 };
 pub use package::{Branch, PackageHeader, TabView};
 pub use release::Release;
-pub use search::{SearchHit, SearchResults, Suggestion};
+pub use search::{clean_query, fold_name, SearchHit, SearchQuery, SearchResults, Suggestion, MAX_QUERY_CHARS};
 pub use sources::{SourceCommit, Sources, SpecEntry, SpecFile};
 pub use tab::{Tab, TabPayload};
 pub use updates::{Update, Updates};

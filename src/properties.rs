@@ -153,9 +153,15 @@ proptest! {
 
     #[test]
     fn search_text_is_cleaned(query in text()) {
-        let cleaned = crate::db::search::clean(&query);
+        let cleaned = crate::model::clean_query(&query);
         prop_assert!(!cleaned.chars().any(char::is_control));
-        prop_assert!(cleaned.chars().count() <= crate::db::search::MAX_QUERY_CHARS);
+        prop_assert!(cleaned.chars().count() <= crate::model::MAX_QUERY_CHARS);
+        // Folding is stable, and the analyzed query is safe to quote in a tsquery.
+        let folded = crate::model::fold_name(&cleaned);
+        prop_assert_eq!(crate::model::fold_name(&folded), folded.clone());
+        let analyzed = crate::search::analyze(&query);
+        prop_assert_eq!(analyzed.folded, folded);
+        prop_assert!(analyzed.words.iter().flatten().all(|f| f.chars().all(char::is_alphanumeric)));
     }
 
     #[test]

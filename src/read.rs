@@ -15,6 +15,8 @@ pub struct ReadContext {
     pub pool: PgPool,
     /// Absolute base of canonical links, e.g. `https://packages.fedoraproject.org`.
     pub site_url: String,
+    /// The search index, when ready; PostgreSQL answers otherwise.
+    pub search: crate::search::SearchIndex,
 }
 
 /// The read context inside a server function, or `Internal` if it is missing.
@@ -31,9 +33,16 @@ pub async fn browse(pool: &PgPool, limit: i64) -> Result<Vec<(String, String)>, 
 }
 
 /// Autocomplete: names starting with (then containing) what was typed.
-#[tracing::instrument(skip(pool))]
-pub async fn suggest(pool: &PgPool, query: &str, limit: i64) -> Result<Vec<crate::model::Suggestion>, AppError> {
-    Ok(db::search::suggest(pool, query, limit).await?)
+#[tracing::instrument(skip(ctx))]
+pub async fn suggest(ctx: &ReadContext, query: &str, limit: i64) -> Result<Vec<crate::model::Suggestion>, AppError> {
+    let query = crate::search::analyze(query);
+    if let Some(index) = ctx.search.ready() {
+        match index.suggest(&query, limit.max(0) as usize) {
+            Ok(suggestions) => return Ok(suggestions),
+            Err(e) => tracing::error!(error = %e, "search index failed; asking PostgreSQL"),
+        }
+    }
+    Ok(db::search::suggest(&ctx.pool, &query, limit).await?)
 }
 
 /// Whether the gallery is on: in debug builds, on a demo database
@@ -169,22 +178,58 @@ pub async fn events(pool: &PgPool, name: &str, limit: i64) -> Result<Vec<crate::
         .collect())
 }
 
-/// A page of search results; similar names when nothing matches.
-#[tracing::instrument(skip(pool))]
+/// A page of search results; similar names when nothing matches. From the
+/// index when it is ready, else from PostgreSQL (which ranks alike).
+#[tracing::instrument(skip(ctx))]
 pub async fn search(
-    pool: &PgPool,
+    ctx: &ReadContext,
     query: &str,
     page: i64,
     per_page: i64,
 ) -> Result<crate::model::SearchResults, AppError> {
-    let query = db::search::clean(query);
+    let analyzed = crate::search::analyze(query);
+    let per_page = per_page.clamp(1, 100);
     let page = page.clamp(1, 500);
-    let (hits, total) = db::search::search(pool, &query, per_page, (page - 1) * per_page).await?;
-    let similar = match hits.is_empty() && !query.is_empty() {
-        true => db::search::similar(pool, &query, 10).await?,
+    if let Some(index) = ctx.search.ready() {
+        // Counting stops at MAX_COUNTED: so does paging.
+        let last_page = (crate::search::MAX_COUNTED as i64 / per_page).max(1);
+        let page = page.min(last_page);
+        let found = index.search(&analyzed, per_page as usize, ((page - 1) * per_page) as usize).and_then(|found| {
+            let similar = match found.hits.is_empty() && !analyzed.text.is_empty() {
+                true => index.similar(&analyzed, 10)?,
+                false => Vec::new(),
+            };
+            Ok((found, similar))
+        });
+        match found {
+            Ok((found, similar)) => {
+                return Ok(crate::model::SearchResults {
+                    query: analyzed.text,
+                    hits: found.hits,
+                    total: found.total as i64,
+                    total_at_least: found.at_least,
+                    page,
+                    per_page,
+                    similar,
+                })
+            }
+            Err(e) => tracing::error!(error = %e, "search index failed; asking PostgreSQL"),
+        }
+    }
+    let (hits, total) = db::search::search(&ctx.pool, &analyzed, per_page, (page - 1) * per_page).await?;
+    let similar = match hits.is_empty() && !analyzed.text.is_empty() {
+        true => db::search::similar(&ctx.pool, &analyzed, 10).await?,
         false => Vec::new(),
     };
-    Ok(crate::model::SearchResults { query, hits, total, page, per_page, similar })
+    Ok(crate::model::SearchResults {
+        query: analyzed.text,
+        hits,
+        total,
+        total_at_least: false,
+        page,
+        per_page,
+        similar,
+    })
 }
 
 /// A name no package can have (too long, control characters, a NUL): a

@@ -108,3 +108,20 @@ test("a changelog line containing <script> shows as text", async ({ page }) => {
   await expect(page.locator(".changelog")).toContainText("<script>alert(1)</script>");
   expect(dialogs).toBe(0);
 });
+
+// The static site's release pages linked their sections by fragment; the
+// server redirects the page and the browser, holding the fragment, opens
+// the matching tab in that release.
+for (const [fragment, tab, text] of [
+  ["#files", "contents", "requre-patch"],
+  ["#changelog", "changelog", "0.8.4 upstream release"],
+  ["#dependencies", "dependencies", "python3-ogr"],
+]) {
+  test(`the static site's ${fragment} opens the ${tab} tab`, async ({ page }) => {
+    await page.goto(`/pkgs/python-requre/python-requre/fedora-42.html${fragment}`);
+    await expect(page).toHaveURL(new RegExp(`/packages/python-requre/${tab}\\?branch=f42$`));
+    await hydrated(page);
+    await expect(page.locator(".tab-link[aria-current=page]")).toHaveAttribute("data-tab", tab);
+    await expect(page.locator(".tab-content").first()).toContainText(text);
+  });
+}

@@ -33,8 +33,9 @@ pub struct DbArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the web site (the default).
-    Serve(ServeArgs),
+    /// Serve the web site (the default). Boxed: its settings outweigh the
+    /// other commands' many times over.
+    Serve(Box<ServeArgs>),
     /// Create the database if needed and apply migrations.
     Migrate,
     /// Load the bundled demo data: replays the recorded upstream responses
@@ -134,6 +135,9 @@ pub struct ServeArgs {
     /// Reverse proxies (comma-separated addresses) whose X-Forwarded-For names the client.
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Search from an in-memory index (`on`) or from PostgreSQL alone (`off`).
+    #[arg(long, env = "SEARCH_INDEX", default_value = "on", value_parser = ["on", "off"])]
+    pub search_index: String,
 }
 
 impl ServeArgs {
@@ -145,6 +149,7 @@ impl ServeArgs {
             leptos_config: self.leptos_config.clone(),
             page_cache_mb: self.page_cache_mb,
             metrics_addr: (self.metrics_addr != "off").then(|| self.metrics_addr.clone()),
+            search_index: self.search_index == "on",
             limits: crate::server::limits::Limits {
                 header_read_timeout: std::time::Duration::from_secs_f64(self.header_read_timeout.max(0.1)),
                 request_timeout: std::time::Duration::from_secs_f64(self.request_timeout.max(0.1)),

@@ -18,7 +18,7 @@ pub fn SearchResultsList(results: SearchResults) -> impl IntoView {
         return view! {
             <div class="no-results">
                 <p>{format!("No package matches “{}”.", results.query)}</p>
-                {(!results.similar.is_empty()).then(|| view! { <p>"Similar names:"</p> <ul class="similar">{similar}</ul> })}
+                {(!results.similar.is_empty()).then(|| view! { <p>"Did you mean:"</p> <ul class="similar">{similar}</ul> })}
             </div>
         }
         .into_any();
@@ -27,11 +27,15 @@ pub fn SearchResultsList(results: SearchResults) -> impl IntoView {
     let last = first + results.hits.len() as i64 - 1;
     let hits = results.hits.into_iter().map(|h| view! { <Hit hit=h/> }).collect_view();
     let pages = (results.total + results.per_page - 1) / results.per_page;
+    let total = match results.total_at_least {
+        true => format!("{}+", thousands(results.total)),
+        false => thousands(results.total),
+    };
     let link = |p: i64| format!("/search?q={}&page={p}", url_query(&results.query));
     let prev = (results.page > 1).then(|| view! { <a rel="prev" href=link(results.page - 1)>"← Previous"</a> });
     let next = (results.page < pages).then(|| view! { <a rel="next" href=link(results.page + 1)>"Next →"</a> });
     view! {
-        <p class="result-count">{format!("{first}–{last} of {} packages", results.total)}</p>
+        <p class="result-count">{format!("{first}–{last} of {total} packages")}</p>
         <ol class="results" start=first>{hits}</ol>
         <nav class="paging">{prev} " " {next}</nav>
     }
@@ -52,5 +56,32 @@ fn Hit(hit: crate::model::SearchHit) -> impl IntoView {
             <p class="hit-summary">{hit.summary.clone()}</p>
             {subs}
         </li>
+    }
+}
+
+/// `27000` as `27,000`.
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(1000), "1,000");
+        assert_eq!(super::thousands(27_000), "27,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
     }
 }

@@ -396,8 +396,17 @@ pub fn search_results(query: &str) -> SearchResults {
             hit("packit", "A tool for integrating upstream projects with Fedora", &[]),
         ],
         total: 2,
+        total_at_least: false,
         page: 1,
         per_page: 20,
         similar: Vec::new(),
     }
+}
+
+/// A one-letter query: more matches than were counted.
+pub fn search_results_uncounted() -> SearchResults {
+    let mut results = search_results("p");
+    results.total = 1000;
+    results.total_at_least = true;
+    results
 }

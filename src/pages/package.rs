@@ -31,6 +31,7 @@ pub async fn get_package_header(name: String) -> Result<PackageHeader, AppError>
 pub fn PackagePage() -> impl IntoView {
     let name = package_name();
     let header = Resource::new(move || name.get(), get_package_header);
+    follow_old_fragment(name);
     view! {
         <SiteHeader/>
         <main class="package-page">
@@ -52,6 +53,26 @@ pub fn PackagePage() -> impl IntoView {
             <Outlet/>
         </main>
     }
+}
+
+/// The static site linked a release page's sections by fragment (`#files`,
+/// `#changelog`, `#dependencies`); after its redirect the fragment is only
+/// in the browser, which opens the matching tab, in the same release.
+fn follow_old_fragment(name: Memo<String>) {
+    let location = leptos_router::hooks::use_location();
+    let navigate = leptos_router::hooks::use_navigate();
+    let branch = branch_param();
+    // Effects run in the browser only: the server never sees the fragment.
+    Effect::new(move |_| {
+        let Some(tab) = crate::model::old_links::fragment_tab(&location.hash.get()) else {
+            return;
+        };
+        let mut to = tab.href(&name.get_untracked());
+        if let Some(b) = branch.get_untracked() {
+            to.push_str(&format!("?branch={}", url_query(&b)));
+        }
+        navigate(&to, leptos_router::NavigateOptions { replace: true, ..Default::default() });
+    });
 }
 
 /// Title, description and canonical link of the current tab.

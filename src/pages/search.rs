@@ -12,14 +12,14 @@ pub const PER_PAGE: i64 = 20;
 #[server(endpoint = "search", input = server_fn::codec::GetUrl)]
 pub async fn search_packages(query: String, page: i64) -> Result<SearchResults, AppError> {
     let state = crate::read::context()?;
-    crate::read::search(&state.pool, &query, page, PER_PAGE).await
+    crate::read::search(&state, &query, page, PER_PAGE).await
 }
 
 /// Autocomplete: names starting with (then containing) what was typed.
 #[server(endpoint = "suggest", input = server_fn::codec::GetUrl)]
 pub async fn suggest_packages(query: String) -> Result<Vec<Suggestion>, AppError> {
     let state = crate::read::context()?;
-    crate::read::suggest(&state.pool, &query, 8).await
+    crate::read::suggest(&state, &query, 8).await
 }
 
 /// `/search?q=`: matching packages, grouped by source package.

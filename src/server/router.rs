@@ -1,9 +1,9 @@
 //! The HTTP router: Leptos pages and server functions, static files, and the
-//! redirects that keep old links working.
+//! redirects that keep old links working (`model::old_links`).
 use std::net::SocketAddr;
 
 use anyhow::Context;
-use axum::extract::{Path, Request};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -28,6 +28,8 @@ pub struct ServeConfig {
     pub page_cache_mb: u64,
     /// Where `/metrics` is served (not on the public port); `None`: nowhere.
     pub metrics_addr: Option<String>,
+    /// Whether to keep a search index (else PostgreSQL answers searches).
+    pub search_index: bool,
     pub limits: Limits,
 }
 
@@ -37,7 +39,6 @@ use super::security::SecurityHeaders;
 use super::state::AppState;
 use crate::app::{shell, App};
 use crate::bus::WorkerStatus;
-use crate::model::route::Route;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -52,8 +53,6 @@ pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router
         move || provide_context(read.clone())
     };
     let pages = Router::new()
-        .route("/pkgs/{source}/{package}", get(static_site_redirect))
-        .route("/packages/s/{query}", get(old_search_redirect))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || shell(options.clone())
@@ -81,9 +80,8 @@ pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router
         )
         .fallback_service(pages)
         .layer(middleware::from_fn(super::metrics::track))
-        // Trailing slashes are stripped before routing, so `/packages/foo/`
-        // (the old app's form) reaches the same page as `/packages/foo`.
-        .layer(middleware::from_fn(strip_trailing_slash))
+        // Old links and trailing slashes are redirected before routing.
+        .layer(middleware::from_fn(canonical_path))
         // Every response the cache does not answer gets its security headers
         // here, computed from the uncompressed page (its scripts' hashes)...
         .layer(middleware::from_fn_with_state(state.cache.clone(), secure))
@@ -120,7 +118,12 @@ pub async fn serve(
     let cache = PageCache::new(args.page_cache_mb.saturating_mul(1 << 20), security);
     tokio::spawn(super::page_cache::follow_changes(pool.clone(), cache.clone(), stop.clone()));
     let _ = super::metrics::handle();
-    let state = AppState { pool, site_url: args.site_url.trim_end_matches('/').to_string(), worker, cache };
+    let search = match args.search_index {
+        true => crate::search::SearchIndex::start(pool.clone(), stop.clone()),
+        false => crate::search::SearchIndex::none(),
+    };
+    let site_url = args.site_url.trim_end_matches('/').to_string();
+    let state = AppState { pool, site_url, worker, cache, search };
     if let Some(metrics_addr) = &args.metrics_addr {
         super::health::serve_metrics(metrics_addr, state.clone(), stop.clone()).await;
     }
@@ -131,21 +134,17 @@ pub async fn serve(
     limits::serve(listener, app, args.limits.header_read_timeout, stop, drain).await.context("server failed")
 }
 
-/// `/pkgs/{source}/{package}/` was the static site's URL for a package.
-async fn static_site_redirect(Path((_source, package)): Path<(String, String)>) -> Response {
-    moved(&Route::StaticSite { package }.href())
-}
-
-/// The old app's search URL, `/packages/s/{query}`.
-async fn old_search_redirect(Path(query): Path<String>) -> Response {
-    moved(&Route::OldSearch { query }.href())
-}
-
 /// Longest request target answered; longer is a 414.
 pub const MAX_URI_BYTES: usize = 8 * 1024;
 
-async fn strip_trailing_slash(request: Request, next: Next) -> Response {
+/// One permanent redirect for an old site's link (straight to the page, not
+/// via its slash-less form); else `/packages/foo/` (the old app's form)
+/// goes to `/packages/foo`.
+async fn canonical_path(request: Request, next: Next) -> Response {
     let path = request.uri().path();
+    if let Some(to) = crate::model::old_links::redirect(path, request.uri().query()) {
+        return moved(&to);
+    }
     if path.len() > 1 && path.ends_with('/') && !path.starts_with("/pkg/") {
         // One leading slash only: `//host/` must not become a protocol-relative URL.
         let mut to = format!("/{}", path.trim_matches('/'));

@@ -12,11 +12,13 @@ pub struct AppState {
     pub worker: crate::bus::WorkerStatus,
     /// Rendered pages, dropped when their rows change.
     pub cache: super::page_cache::PageCache,
+    /// The search index, when this process keeps one.
+    pub search: crate::search::SearchIndex,
 }
 
 impl AppState {
     /// What server functions get: the pool and the site's base URL.
     pub fn read_context(&self) -> ReadContext {
-        ReadContext { pool: self.pool.clone(), site_url: self.site_url.clone() }
+        ReadContext { pool: self.pool.clone(), site_url: self.site_url.clone(), search: self.search.clone() }
     }
 }

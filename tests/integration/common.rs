@@ -76,10 +76,21 @@ pub fn router_with_site(pool: PgPool, site_root: &str) -> Router {
 
 /// The router with these limits.
 pub fn router_with(pool: PgPool, site_root: &str, limits: &fedora_packages::server::limits::Limits) -> Router {
+    router_with_search(pool, site_root, limits, Default::default())
+}
+
+/// The router searching with `search` (PostgreSQL alone until it is ready).
+pub fn router_with_search(
+    pool: PgPool,
+    site_root: &str,
+    limits: &fedora_packages::server::limits::Limits,
+    search: fedora_packages::search::SearchIndex,
+) -> Router {
     let options = LeptosOptions::builder().output_name("fedora-packages").site_root(site_root).build();
     let security = fedora_packages::server::security::SecurityHeaders::new(true);
     let cache = fedora_packages::server::page_cache::PageCache::new(16 << 20, security);
-    let state = AppState { pool, site_url: "https://packages.example.org".into(), worker: Default::default(), cache };
+    let state =
+        AppState { pool, site_url: "https://packages.example.org".into(), worker: Default::default(), cache, search };
     LAST_STATE.with(|c| *c.borrow_mut() = Some(state.clone()));
     fedora_packages::server::router::build(state, options, limits)
 }
@@ -212,6 +223,13 @@ pub async fn load_fedora_cases(pool: &PgPool) {
         ("python3-requests", "python-requests", "HTTP library, written in Python, for human beings"),
         ("bodhi", "bodhi", "A modular framework that facilitates publishing software updates"),
         ("bodhi-client", "bodhi", "Bodhi client"),
+        // Cases filed against the old app.
+        ("gcc", "gcc", "Various compilers (C, C++, Objective-C, ...)"),
+        ("libstdc++", "gcc", "GNU Standard C++ Library"),
+        ("gtk2", "gtk2", "GTK+ graphical user interface library"),
+        ("gtk3", "gtk3", "GTK+ graphical user interface library"),
+        ("perl-Net-DNS", "perl-Net-DNS", "DNS resolver modules for Perl"),
+        ("python3.12", "python3.12", "Version 3.12 of the Python interpreter"),
     ];
     for (name, source, summary) in rows {
         sqlx::query(

@@ -45,15 +45,23 @@ async fn old_urls_keep_working(pool: PgPool) {
     assert_eq!(page.location(), Some("/packages/python-requre/builds"));
     let page = get(&app, "/packages/python-requre/overview").await;
     assert_eq!(page.status, StatusCode::OK);
-    let page = get(&app, "/pkgs/python-requre/python3-requre/").await;
-    assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY);
-    assert_eq!(page.location(), Some("/pkgs/python-requre/python3-requre"));
-    let page = get(&app, "/pkgs/python-requre/python3-requre").await;
-    assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY);
-    assert_eq!(page.location(), Some("/packages/python3-requre"));
+    // Every old site's form (the README's table): one redirect, straight to
+    // a page that answers.
+    for (form, example, target) in fedora_packages::model::old_links::TABLE {
+        let page = get(&app, example).await;
+        assert_eq!(page.status, StatusCode::MOVED_PERMANENTLY, "{form}");
+        assert_eq!(page.location(), Some(target), "{form}");
+        assert_eq!(get(&app, target).await.status, StatusCode::OK, "{form} → {target}");
+    }
+    // The release the static site's page was about is the one shown.
+    let page = get(&app, "/packages/packit?branch=rawhide").await;
+    let files = page.attr(".tab-link[data-tab=contents]", "href");
+    assert_eq!(files.as_deref(), Some("/packages/packit/contents?branch=rawhide"));
     // Never a redirect to another host.
     let page = get(&app, "//evil.example/").await;
     assert_eq!(page.location(), Some("/evil.example"));
+    let page = get(&app, "//pkgs/evil.example/").await;
+    assert_eq!(page.location(), Some("/packages/evil.example"));
 }
 
 #[sqlx::test(migrations = "./migrations")]

@@ -1,0 +1,354 @@
+//! The tantivy index: its fields, the build from every package, updates
+//! from notified changes, and the lookups ranking is made of.
+//!
+//! A package is one document. Its folded name goes in keyed by length
+//! (`*_by_len`: `0007vim x11`; exact, ecosystem, prefix and typo matches,
+//! see `automata`), so that the shortest names starting with a query are
+//! found first without visiting the thousands a one-letter query starts, and
+//! as trigrams (`grams`: names containing the query). The words are
+//! PostgreSQL's own (`ts_filter` of the row's `search_text`), one field per
+//! weight.
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, RwLock};
+
+use futures::TryStreamExt;
+use sqlx::PgPool;
+use tantivy::columnar::Column;
+use tantivy::query::{EnableScoring, Query};
+use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED};
+use tantivy::tokenizer::{NgramTokenizer, TokenStream};
+use tantivy::{
+    DocId, DocSet, IndexReader, IndexWriter, InvertedIndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
+    TERMINATED,
+};
+
+use tantivy_fst::Automaton;
+
+use super::automata::LENGTH_DIGITS;
+use super::table::Table;
+use super::SearchError;
+use crate::db::search::IndexRow;
+
+/// The writer's buffer: documents are flushed to a segment when it fills.
+const WRITER_MEMORY: usize = 40 << 20;
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Fields {
+    pub row: Field,
+    /// Every package: `{length of folded name:04}{folded name}`.
+    pub folded_by_len: Field,
+    /// Source packages: `{length of name:04}{folded name}`.
+    pub source_by_len: Field,
+    /// Sub-packages: `{length of their source's name:04}{folded name}`.
+    pub sub_by_len: Field,
+    /// Every package: `{length of name:04}{folded name}`.
+    pub name_by_len: Field,
+    pub grams: Field,
+    /// Words in the name, the summary, the description.
+    pub words: [Field; 3],
+}
+
+/// A length-bucket key: `0007vim x11`.
+pub(super) fn by_len(len: u32, folded: &str) -> String {
+    format!("{len:04}{folded}")
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let raw = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        )
+    };
+    let fields = Fields {
+        row: b.add_u64_field("row", INDEXED | FAST),
+        folded_by_len: b.add_text_field("folded_by_len", raw("raw")),
+        source_by_len: b.add_text_field("source_by_len", raw("raw")),
+        sub_by_len: b.add_text_field("sub_by_len", raw("raw")),
+        name_by_len: b.add_text_field("name_by_len", raw("raw")),
+        grams: b.add_text_field("grams", raw("grams")),
+        words: [
+            b.add_text_field("name_words", raw("raw")),
+            b.add_text_field("summary_words", raw("raw")),
+            b.add_text_field("description_words", raw("raw")),
+        ],
+    };
+    (b.build(), fields)
+}
+
+/// The index and the table its documents point into.
+pub struct Index {
+    index: tantivy::Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter<TantivyDocument>>,
+    pub(super) table: RwLock<Table>,
+    pub(super) fields: Fields,
+    /// What queries read, opened once per commit.
+    snapshot: RwLock<Arc<Snapshot>>,
+}
+
+impl Index {
+    /// An empty index.
+    pub fn new() -> Result<Self, SearchError> {
+        let (schema, fields) = schema();
+        let index = tantivy::Index::create_in_ram(schema);
+        index.tokenizers().register("grams", NgramTokenizer::new(3, 3, false)?);
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let reader: IndexReader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let snapshot = RwLock::new(Arc::new(Snapshot::open(reader.searcher(), fields, &index)?));
+        Ok(Index { index, reader, writer: Mutex::new(writer), table: RwLock::new(Table::default()), fields, snapshot })
+    }
+
+    /// An index of every package, read from PostgreSQL in one pass. Rows are
+    /// indexed on a blocking thread as they stream in.
+    pub async fn build(pool: &PgPool) -> Result<Self, SearchError> {
+        let index = std::sync::Arc::new(Index::new()?);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<IndexRow>(1024);
+        let indexer = {
+            let index = index.clone();
+            tokio::task::spawn_blocking(move || -> Result<(), SearchError> {
+                while let Some(row) = rx.blocking_recv() {
+                    index.upsert(&row)?;
+                }
+                index.commit()?;
+                index.merge()
+            })
+        };
+        let mut rows = crate::db::search::index_rows(pool, None);
+        while let Some(row) = rows.try_next().await? {
+            if tx.send(row).await.is_err() {
+                break;
+            }
+        }
+        drop(rows);
+        drop(tx);
+        indexer.await.map_err(|e| SearchError::Task(e.to_string()))??;
+        std::sync::Arc::try_unwrap(index).map_err(|_| SearchError::Task("index still shared".into()))
+    }
+
+    /// Applies notified changes: `rows` are the packages of `names` that
+    /// still exist; the other names are gone. Searchable when this returns.
+    pub fn apply(&self, names: &[String], rows: &[IndexRow]) -> Result<(), SearchError> {
+        let present: HashSet<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        for name in names.iter().filter(|n| !present.contains(n.as_str())) {
+            let removed = self.table.write().unwrap_or_else(|e| e.into_inner()).remove(name);
+            if let Some(old) = removed {
+                self.writer().delete_term(Term::from_field_u64(self.fields.row, u64::from(old)));
+            }
+        }
+        for row in rows {
+            self.upsert(row)?;
+        }
+        self.commit()
+    }
+
+    /// Packages indexed.
+    pub fn len(&self) -> usize {
+        self.table().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether replaced rows outnumber current ones (a rebuild frees them).
+    pub fn wants_rebuild(&self) -> bool {
+        self.table().mostly_dead()
+    }
+
+    pub(super) fn table(&self) -> std::sync::RwLockReadGuard<'_, Table> {
+        self.table.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn writer(&self) -> std::sync::MutexGuard<'_, IndexWriter<TantivyDocument>> {
+        self.writer.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Adds (or replaces) one package's document; searchable after `commit`.
+    fn upsert(&self, row: &IndexRow) -> Result<(), SearchError> {
+        let doc = {
+            let mut table = self.table.write().unwrap_or_else(|e| e.into_inner());
+            let (id, replaced) = table.insert(row);
+            if let Some(old) = replaced {
+                self.writer().delete_term(Term::from_field_u64(self.fields.row, u64::from(old)));
+            }
+            let r = table.row(id);
+            self.document(id, row, r.name_len, table.group(r.group).len)
+        };
+        self.writer().add_document(doc)?;
+        Ok(())
+    }
+
+    fn document(&self, id: u32, row: &IndexRow, name_len: u32, source_len: u32) -> TantivyDocument {
+        let f = &self.fields;
+        let mut doc = TantivyDocument::new();
+        doc.add_u64(f.row, u64::from(id));
+        doc.add_text(f.folded_by_len, by_len(row.folded_name.chars().count() as u32, &row.folded_name));
+        if row.name == row.source_name {
+            doc.add_text(f.source_by_len, by_len(name_len, &row.folded_name));
+        } else {
+            doc.add_text(f.sub_by_len, by_len(source_len, &row.folded_name));
+        }
+        doc.add_text(f.name_by_len, by_len(name_len, &row.folded_name));
+        doc.add_text(f.grams, &row.folded_name);
+        for (field, words) in f.words.iter().zip([&row.name_words, &row.summary_words, &row.description_words]) {
+            for word in words {
+                doc.add_text(*field, word);
+            }
+        }
+        doc
+    }
+
+    fn commit(&self) -> Result<(), SearchError> {
+        self.writer().commit()?;
+        self.reload()
+    }
+
+    /// One segment instead of the several a build flushes: every lookup
+    /// visits each segment.
+    fn merge(&self) -> Result<(), SearchError> {
+        let segments = self.index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            self.writer().merge(&segments).wait()?;
+        }
+        self.reload()
+    }
+
+    fn reload(&self) -> Result<(), SearchError> {
+        self.reader.reload()?;
+        let snapshot = Arc::new(Snapshot::open(self.reader.searcher(), self.fields, &self.index)?);
+        *self.snapshot.write().unwrap_or_else(|e| e.into_inner()) = snapshot;
+        Ok(())
+    }
+
+    /// The view queries read: the last commit's.
+    pub(super) fn snapshot(&self) -> Arc<Snapshot> {
+        self.snapshot.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+}
+
+/// A consistent view of one commit: the searcher, and per segment the
+/// document → row column and the length-keyed fields' readers.
+pub(super) struct Snapshot {
+    pub searcher: Searcher,
+    rows: Vec<Column<u64>>,
+    by_len: Vec<(Field, Vec<Arc<InvertedIndexReader>>)>,
+    pub fields: Fields,
+    tokenizers: tantivy::tokenizer::TokenizerManager,
+}
+
+impl Snapshot {
+    fn open(searcher: Searcher, fields: Fields, index: &tantivy::Index) -> Result<Self, SearchError> {
+        let segments = searcher.segment_readers();
+        let rows = segments.iter().map(|s| s.fast_fields().u64("row")).collect::<Result<Vec<_>, _>>()?;
+        let by_len = [fields.folded_by_len, fields.source_by_len, fields.sub_by_len, fields.name_by_len]
+            .into_iter()
+            .map(|field| {
+                let readers = segments.iter().map(|s| s.inverted_index(field)).collect::<Result<Vec<_>, _>>()?;
+                Ok((field, readers))
+            })
+            .collect::<Result<Vec<_>, SearchError>>()?;
+        Ok(Snapshot { searcher, rows, by_len, fields, tokenizers: index.tokenizers().clone() })
+    }
+
+    fn row(&self, segment: usize, doc: DocId) -> Option<u32> {
+        let reader = self.searcher.segment_reader(segment as u32);
+        if reader.alive_bitset().is_some_and(|alive| !alive.is_alive(doc)) {
+            return None;
+        }
+        self.rows[segment].first(doc).and_then(|r| u32::try_from(r).ok())
+    }
+
+    /// Rows of the length-keyed `field` whose terms `automaton` accepts, in
+    /// term order (length, then name) across segments; `f` gets each row with
+    /// its key's length and returns false to stop.
+    pub fn by_length<A: Automaton>(
+        &self,
+        field: Field,
+        automaton: &A,
+        f: &mut impl FnMut(u32, u32) -> bool,
+    ) -> Result<(), SearchError>
+    where
+        A::State: Clone,
+    {
+        let Some((_, readers)) = self.by_len.iter().find(|(f, _)| *f == field) else { return Ok(()) };
+        let mut streams = Vec::with_capacity(readers.len());
+        for (segment, inverted) in readers.iter().enumerate() {
+            let mut terms = inverted.terms().search(automaton).into_stream()?;
+            if terms.advance() {
+                streams.push((segment, terms));
+            }
+        }
+        // Segments are merged by key, so the order holds across them.
+        while let Some(next) = (0..streams.len()).min_by(|a, b| streams[*a].1.key().cmp(streams[*b].1.key())) {
+            let (segment, terms) = &mut streams[next];
+            let len = length_of(terms.key());
+            let mut postings =
+                readers[*segment].read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if let Some(row) = self.row(*segment, doc) {
+                    if !f(len, row) {
+                        return Ok(());
+                    }
+                }
+                doc = postings.advance();
+            }
+            if !terms.advance() {
+                streams.swap_remove(next);
+            }
+        }
+        Ok(())
+    }
+
+    /// Rows matching `query`, with their scores when `scored`.
+    pub fn query_rows(&self, query: &dyn Query, scored: bool, f: &mut impl FnMut(u32, f32)) -> Result<(), SearchError> {
+        let scoring = match scored {
+            true => EnableScoring::enabled_from_searcher(&self.searcher),
+            false => EnableScoring::disabled_from_searcher(&self.searcher),
+        };
+        let weight = query.weight(scoring)?;
+        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+            weight.for_each(reader, &mut |doc, score| {
+                if let Some(row) = self.row(segment, doc) {
+                    f(row, score);
+                }
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The trigrams of `text`, as the `grams` field holds them.
+    pub fn grams(&self, text: &str) -> Vec<String> {
+        let mut grams = Vec::new();
+        if let Some(mut tokenizer) = self.tokenizers.get("grams") {
+            let mut stream = tokenizer.token_stream(text);
+            while let Some(token) = stream.next() {
+                if !grams.contains(&token.text) {
+                    grams.push(token.text.clone());
+                }
+            }
+        }
+        grams
+    }
+}
+
+/// The length a length-keyed term starts with.
+fn length_of(key: &[u8]) -> u32 {
+    key.iter().take(LENGTH_DIGITS as usize).fold(0, |n, d| n * 10 + u32::from(d.wrapping_sub(b'0')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn length_keys_sort_shorter_names_first() {
+        assert_eq!(by_len(7, "vim x11"), "0007vim x11");
+        assert!(by_len(3, "vim") < by_len(7, "vim x11"));
+        assert_eq!(length_of(by_len(7, "vim x11").as_bytes()), 7);
+    }
+}

@@ -1,0 +1,474 @@
+//! Results, suggestions and "did you mean" from the index, ranked by the
+//! rules `db::search` states in SQL, so that both engines give the same
+//! answers (the search tests and `bench/run search` compare them).
+//!
+//! Results walk the tiers in order and stop counting at [`MAX_COUNTED`]
+//! source packages: a one-letter query is not ranked over every name. The
+//! prefix tiers are read by length bucket (shortest names first), so even
+//! that stop comes early.
+use std::collections::{HashMap, HashSet};
+use std::sync::{OnceLock, RwLockReadGuard};
+
+use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+use super::automata::{lead, ByLength, Levenshtein, Prefix};
+use super::index::{Fields, Index, Snapshot};
+use super::table::{Row, Table};
+use super::SearchError;
+use crate::model::{SearchHit, SearchQuery, Suggestion};
+
+/// Source packages counted at most; "1,000+ results" beyond.
+pub const MAX_COUNTED: usize = 1000;
+
+const EXACT: u8 = 0;
+const ECOSYSTEM: u8 = 1;
+const SOURCE_PREFIX: u8 = 2;
+const SUB_PREFIX: u8 = 3;
+const CONTAINS: u8 = 4;
+const TYPO: u8 = 5;
+const WORDS_ONLY: u8 = 6;
+
+/// The largest length a length key holds.
+const MAX_LEN: u32 = 9999;
+
+/// A page of results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub hits: Vec<SearchHit>,
+    /// Source packages matching; at least this many when `at_least`.
+    pub total: usize,
+    pub at_least: bool,
+}
+
+impl Index {
+    /// One page of results, grouped by source package, best first.
+    pub fn search(&self, query: &SearchQuery, limit: usize, offset: usize) -> Result<Page, SearchError> {
+        let snapshot = self.snapshot();
+        let table = self.table();
+        let mut ranking = Ranking::new(&snapshot, &table, query)?;
+        ranking.rank()?;
+        let hits = ranking
+            .placed
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|&group| {
+                let source = table.source_row(group);
+                SearchHit {
+                    name: table.group(group).name.to_string(),
+                    summary: source.map(|r| r.summary.to_string()).unwrap_or_default(),
+                    version: source.map(|r| r.version.to_string()).unwrap_or_default(),
+                    sub_packages: ranking.matching_subs(group),
+                }
+            })
+            .collect();
+        let total = match ranking.capped {
+            true => MAX_COUNTED,
+            false => ranking.placed.len(),
+        };
+        Ok(Page { hits, total, at_least: ranking.capped })
+    }
+
+    /// Names for the search box: the name itself, then names starting with
+    /// the query, shortest first, then names containing it.
+    pub fn suggest(&self, query: &SearchQuery, limit: usize) -> Result<Vec<Suggestion>, SearchError> {
+        let f = query.folded.as_str();
+        if f.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let snapshot = self.snapshot();
+        let table = self.table();
+        let by_length = |a: &u32, b: &u32| {
+            let (a, b) = (table.row(*a), table.row(*b));
+            (a.name_len, &a.name).cmp(&(b.name_len, &b.name))
+        };
+        let mut out = exact_rows(&snapshot, f);
+        out.sort_by(by_length);
+        out.truncate(limit);
+        // Names starting with the query, a length at a time.
+        let mut bucket: Vec<u32> = Vec::new();
+        let mut bucket_len = 0;
+        let flush = |bucket: &mut Vec<u32>, out: &mut Vec<u32>| {
+            bucket.sort_by(|a, b| table.row(*a).name.cmp(&table.row(*b).name));
+            let room = limit.saturating_sub(out.len());
+            out.extend(bucket.drain(..).take(room));
+        };
+        if out.len() < limit {
+            let starts = ByLength { lo: 0, hi: MAX_LEN, inner: Prefix(f.as_bytes()) };
+            snapshot.by_length(snapshot.fields.name_by_len, &starts, &mut |len, r| {
+                if len != bucket_len {
+                    flush(&mut bucket, &mut out);
+                    bucket_len = len;
+                    if out.len() >= limit {
+                        return false;
+                    }
+                }
+                if &*table.row(r).folded != f {
+                    bucket.push(r);
+                }
+                true
+            })?;
+            flush(&mut bucket, &mut out);
+        }
+        if out.len() < limit && query.matches_contained() {
+            let mut contained = Vec::new();
+            snapshot.query_rows(&grams_query(&snapshot, f), false, &mut |r, _| {
+                let folded = &table.row(r).folded;
+                if folded.contains(f) && !folded.starts_with(f) {
+                    contained.push(r);
+                }
+            })?;
+            contained.sort_by(by_length);
+            out.extend(contained.into_iter().take(limit - out.len()));
+        }
+        Ok(out
+            .into_iter()
+            .map(|r| {
+                let row = table.row(r);
+                Suggestion {
+                    name: row.name.to_string(),
+                    source: table.group(row.group).name.to_string(),
+                    summary: row.summary.to_string(),
+                }
+            })
+            .collect())
+    }
+
+    /// Names sharing most of the query's trigrams, for "did you mean".
+    pub fn similar(&self, query: &SearchQuery, limit: usize) -> Result<Vec<String>, SearchError> {
+        let snapshot = self.snapshot();
+        let table = self.table();
+        let grams = snapshot.grams(&query.folded);
+        if grams.is_empty() {
+            return Ok(Vec::new());
+        }
+        let clauses =
+            grams.iter().map(|g| (Occur::Should, constant(term_query(snapshot.fields.grams, g), 1.0))).collect();
+        let mut shared: HashMap<u32, f32> = HashMap::new();
+        snapshot.query_rows(&BooleanQuery::new(clauses), true, &mut |r, score| {
+            shared.insert(r, score);
+        })?;
+        // Trigram similarity: shared over all distinct trigrams of both.
+        let mut scored: Vec<(f32, &Row)> = shared
+            .into_iter()
+            .map(|(r, shared)| {
+                let row = table.row(r);
+                let theirs = row.folded.chars().count().saturating_sub(2) as f32;
+                (shared / (grams.len() as f32 + theirs - shared).max(1.0), row)
+            })
+            .filter(|(similarity, _)| *similarity >= 0.3)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
+        Ok(scored.into_iter().take(limit).map(|(_, row)| row.name.to_string()).collect())
+    }
+}
+
+/// One results query: the tiers walked so far and the groups placed.
+struct Ranking<'a> {
+    snapshot: &'a Snapshot,
+    table: &'a RwLockReadGuard<'a, Table>,
+    /// The folded query, its length, and what follows from them.
+    f: &'a str,
+    f_len: u32,
+    ecosystem_names: Vec<String>,
+    contained: bool,
+    distance: u8,
+    typo: Option<DFA>,
+    /// Word score of each source package with a package matching every word.
+    scores: HashMap<u32, f32>,
+    placed: Vec<u32>,
+    seen: HashSet<u32>,
+    capped: bool,
+}
+
+impl<'a> Ranking<'a> {
+    fn new(
+        snapshot: &'a Snapshot,
+        table: &'a RwLockReadGuard<'a, Table>,
+        query: &'a SearchQuery,
+    ) -> Result<Self, SearchError> {
+        let distance = query.typo_distance();
+        let mut scores = HashMap::new();
+        if let Some(words) = words_query(&snapshot.fields, &query.words) {
+            snapshot.query_rows(&*words, true, &mut |r, score| {
+                let best = scores.entry(table.row(r).group).or_insert(0.0f32);
+                *best = best.max(score);
+            })?;
+        }
+        Ok(Ranking {
+            snapshot,
+            table,
+            f: &query.folded,
+            f_len: query.folded_len() as u32,
+            ecosystem_names: query.ecosystem_names(),
+            contained: query.matches_contained(),
+            distance,
+            typo: (distance > 0).then(|| levenshtein(distance).build_dfa(&query.folded)),
+            scores,
+            placed: Vec::new(),
+            seen: HashSet::new(),
+            capped: false,
+        })
+    }
+
+    /// Places source packages tier by tier until all are placed or enough
+    /// are counted.
+    fn rank(&mut self) -> Result<(), SearchError> {
+        let (snapshot, table, f) = (self.snapshot, self.table, self.f);
+        let fields = snapshot.fields;
+        if !f.is_empty() {
+            if self.place(exact_rows(snapshot, f)) {
+                return Ok(());
+            }
+            let mut eco = Vec::new();
+            for name in &self.ecosystem_names {
+                eco.extend(exact_rows(snapshot, name));
+            }
+            if self.place(eco) || self.place_by_length(SOURCE_PREFIX, fields.source_by_len)? {
+                return Ok(());
+            }
+            if self.place_by_length(SUB_PREFIX, fields.sub_by_len)? {
+                return Ok(());
+            }
+            if self.contained {
+                let mut contained = Vec::new();
+                snapshot.query_rows(&grams_query(snapshot, f), false, &mut |r, _| {
+                    if table.row(r).folded.contains(f) {
+                        contained.push(r);
+                    }
+                })?;
+                if self.place(contained) {
+                    return Ok(());
+                }
+            }
+            if let Some(dfa) = &self.typo {
+                let d = u32::from(self.distance);
+                let inner = Levenshtein { dfa, lead: lead(f) };
+                let near = ByLength { lo: self.f_len.saturating_sub(d), hi: self.f_len + d, inner };
+                let mut rows = Vec::new();
+                snapshot.by_length(fields.folded_by_len, &near, &mut |_, r| {
+                    rows.push(r);
+                    true
+                })?;
+                if self.place(rows) {
+                    return Ok(());
+                }
+            }
+        }
+        let words_only: Vec<u32> = self.scores.keys().copied().filter(|g| !self.seen.contains(g)).collect();
+        self.place_groups(words_only);
+        Ok(())
+    }
+
+    /// Places the new source packages of these rows, best first; true when
+    /// enough are counted.
+    fn place(&mut self, rows: Vec<u32>) -> bool {
+        let groups = rows.into_iter().map(|r| self.table.row(r).group).collect();
+        self.place_groups(groups);
+        self.enough()
+    }
+
+    fn place_groups(&mut self, groups: Vec<u32>) {
+        let mut new: Vec<u32> = groups.into_iter().filter(|g| !self.seen.contains(g)).collect();
+        new.sort_unstable();
+        new.dedup();
+        new.sort_by(|a, b| self.order(*a, *b));
+        self.seen.extend(new.iter().copied());
+        self.placed.extend(new);
+    }
+
+    fn enough(&mut self) -> bool {
+        if self.placed.len() >= MAX_COUNTED {
+            self.capped = true;
+        }
+        self.capped
+    }
+
+    /// A prefix tier, read by length bucket: the new source packages of
+    /// each bucket in name order, until enough are counted. Cut short, the
+    /// tier's packages with a word score (which come first) are found by
+    /// checking each scored package.
+    fn place_by_length(&mut self, tier: u8, field: Field) -> Result<bool, SearchError> {
+        let (table, seen) = (self.table, &self.seen);
+        let room = MAX_COUNTED.saturating_sub(self.placed.len());
+        let mut found: Vec<u32> = Vec::new();
+        let mut in_found: HashSet<u32> = HashSet::new();
+        let mut bucket: Vec<u32> = Vec::new();
+        let mut bucket_len = 0;
+        let mut cut_short = false;
+        let mut flush = |bucket: &mut Vec<u32>, found: &mut Vec<u32>| {
+            bucket.retain(|g| !seen.contains(g) && !in_found.contains(g));
+            bucket.sort_by(|a, b| table.group(*a).name.cmp(&table.group(*b).name));
+            bucket.dedup();
+            in_found.extend(bucket.iter().copied());
+            found.append(bucket);
+        };
+        let starts = ByLength { lo: 0, hi: MAX_LEN, inner: Prefix(self.f.as_bytes()) };
+        self.snapshot.by_length(field, &starts, &mut |len, r| {
+            if len != bucket_len {
+                flush(&mut bucket, &mut found);
+                bucket_len = len;
+                if found.len() >= room {
+                    cut_short = true;
+                    return false;
+                }
+            }
+            bucket.push(table.row(r).group);
+            true
+        })?;
+        flush(&mut bucket, &mut found);
+        if !cut_short {
+            self.place_groups(found);
+            return Ok(self.enough());
+        }
+        let mut scored: Vec<u32> = self
+            .scores
+            .keys()
+            .copied()
+            .filter(|g| !self.seen.contains(g) && self.group_in_prefix_tier(*g, tier))
+            .collect();
+        scored.sort_by(|a, b| self.order(*a, *b));
+        let scored_set: HashSet<u32> = scored.iter().copied().collect();
+        let rest: Vec<u32> = found.into_iter().filter(|g| !scored_set.contains(g)).collect();
+        self.seen.extend(scored.iter().chain(rest.iter()).copied());
+        self.placed.extend(scored);
+        self.placed.extend(rest);
+        self.capped = true;
+        Ok(true)
+    }
+
+    fn group_in_prefix_tier(&self, group: u32, tier: u8) -> bool {
+        self.table
+            .group(group)
+            .members
+            .iter()
+            .map(|&r| self.table.row(r))
+            .any(|row| row.is_source == (tier == SOURCE_PREFIX) && row.folded.starts_with(self.f))
+    }
+
+    /// Word score first, then the shorter source name, then byte order.
+    fn order(&self, a: u32, b: u32) -> std::cmp::Ordering {
+        let score = |g: u32| self.scores.get(&g).copied().unwrap_or(0.0);
+        let (ga, gb) = (self.table.group(a), self.table.group(b));
+        score(b).total_cmp(&score(a)).then(ga.len.cmp(&gb.len)).then_with(|| ga.name.cmp(&gb.name))
+    }
+
+    /// The group's sub-packages whose names matched, best tier first.
+    fn matching_subs(&self, group: u32) -> Vec<String> {
+        let mut subs: Vec<(u8, &str)> = self
+            .table
+            .group(group)
+            .members
+            .iter()
+            .map(|&r| self.table.row(r))
+            .filter(|row| !row.is_source)
+            .map(|row| (self.row_tier(row), &*row.name))
+            .filter(|(tier, _)| *tier < WORDS_ONLY)
+            .collect();
+        subs.sort();
+        subs.into_iter().map(|(_, name)| name.to_string()).collect()
+    }
+
+    /// The name tier of one row (`db::search`'s CASE).
+    fn row_tier(&self, row: &Row) -> u8 {
+        let (f, folded) = (self.f, &*row.folded);
+        if f.is_empty() {
+            WORDS_ONLY
+        } else if folded == f {
+            EXACT
+        } else if self.ecosystem_names.iter().any(|e| e == folded) {
+            ECOSYSTEM
+        } else if folded.starts_with(f) {
+            if row.is_source {
+                SOURCE_PREFIX
+            } else {
+                SUB_PREFIX
+            }
+        } else if self.contained && folded.contains(f) {
+            CONTAINS
+        } else if self.is_typo(folded) {
+            TYPO
+        } else {
+            WORDS_ONLY
+        }
+    }
+
+    fn is_typo(&self, folded: &str) -> bool {
+        let Some(dfa) = &self.typo else { return false };
+        let d = u32::from(self.distance);
+        lead(folded) == lead(self.f)
+            && (folded.chars().count() as u32).abs_diff(self.f_len) <= d
+            && matches!(dfa.eval(folded), Distance::Exact(n) if u32::from(n) <= d)
+    }
+}
+
+/// Rows whose folded name is `folded`.
+fn exact_rows(snapshot: &Snapshot, folded: &str) -> Vec<u32> {
+    let len = folded.chars().count() as u32;
+    let exact = ByLength { lo: len, hi: len, inner: Prefix(folded.as_bytes()) };
+    let mut rows = Vec::new();
+    // The length pins the prefix down to the whole name.
+    let _ = snapshot.by_length(snapshot.fields.folded_by_len, &exact, &mut |_, r| {
+        rows.push(r);
+        true
+    });
+    rows
+}
+
+/// Levenshtein automata builders, one per distance (building one is slow).
+fn levenshtein(distance: u8) -> &'static LevenshteinAutomatonBuilder {
+    static ONE: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    static TWO: OnceLock<LevenshteinAutomatonBuilder> = OnceLock::new();
+    match distance {
+        1 => ONE.get_or_init(|| LevenshteinAutomatonBuilder::new(1, false)),
+        _ => TWO.get_or_init(|| LevenshteinAutomatonBuilder::new(2, false)),
+    }
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic))
+}
+
+fn constant(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
+    Box::new(ConstScoreQuery::new(query, score))
+}
+
+/// Trigrams a "contains" lookup intersects at most: a few spread along the
+/// query narrow the candidates as well as all of them, and every candidate
+/// is checked for the whole query anyway.
+const MAX_GRAMS: usize = 8;
+
+/// Names having trigrams of `folded` (a superset of the names containing it).
+fn grams_query(snapshot: &Snapshot, folded: &str) -> BooleanQuery {
+    let grams = snapshot.grams(folded);
+    let step = grams.len().div_ceil(MAX_GRAMS).max(1);
+    BooleanQuery::new(grams.iter().step_by(step).map(|g| (Occur::Must, term_query(snapshot.fields.grams, g))).collect())
+}
+
+/// Every word in some form, scored 4 in the name, 2 in the summary, 1 in
+/// the description (the best place counts), summed over the words.
+fn words_query(fields: &Fields, words: &[Vec<String>]) -> Option<Box<dyn Query>> {
+    if words.is_empty() {
+        return None;
+    }
+    let clauses = words
+        .iter()
+        .map(|forms| {
+            let places: Vec<Box<dyn Query>> = forms
+                .iter()
+                .flat_map(|form| {
+                    fields
+                        .words
+                        .iter()
+                        .zip([4.0, 2.0, 1.0])
+                        .map(move |(field, w)| constant(term_query(*field, form), w))
+                })
+                .collect();
+            (Occur::Must, Box::new(DisjunctionMaxQuery::new(places)) as Box<dyn Query>)
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
