@@ -230,12 +230,44 @@ impl Index {
     }
 }
 
+/// A length-keyed field: its reader per segment, and the key lengths its
+/// terms have (a few dozen), ascending.
+struct Keyed {
+    field: Field,
+    readers: Vec<Arc<InvertedIndexReader>>,
+    lengths: Vec<u32>,
+}
+
+/// The distinct key lengths in the segments' terms: one seek per length
+/// present, each to the first term of the next length.
+fn key_lengths(readers: &[Arc<InvertedIndexReader>]) -> Result<Vec<u32>, SearchError> {
+    let mut lengths = std::collections::BTreeSet::new();
+    for inverted in readers {
+        let mut from = 0;
+        loop {
+            let mut terms = inverted.terms().range().ge(by_len(from, "").as_bytes()).into_stream()?;
+            if !terms.advance() {
+                break;
+            }
+            let len = length_of(terms.key());
+            // Four digits: 9999 is the last length a key can spell.
+            if len < from || len >= 9999 {
+                lengths.extend((len >= from).then_some(len));
+                break;
+            }
+            lengths.insert(len);
+            from = len + 1;
+        }
+    }
+    Ok(lengths.into_iter().collect())
+}
+
 /// A consistent view of one commit: the searcher, and per segment the
 /// document → row column and the length-keyed fields' readers.
 pub(super) struct Snapshot {
     pub searcher: Searcher,
     rows: Vec<Column<u64>>,
-    by_len: Vec<(Field, Vec<Arc<InvertedIndexReader>>)>,
+    by_len: Vec<Keyed>,
     pub fields: Fields,
     tokenizers: tantivy::tokenizer::TokenizerManager,
 }
@@ -248,7 +280,8 @@ impl Snapshot {
             .into_iter()
             .map(|field| {
                 let readers = segments.iter().map(|s| s.inverted_index(field)).collect::<Result<Vec<_>, _>>()?;
-                Ok((field, readers))
+                let lengths = key_lengths(&readers)?;
+                Ok(Keyed { field, readers, lengths })
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
         Ok(Snapshot { searcher, rows, by_len, fields, tokenizers: index.tokenizers().clone() })
@@ -274,14 +307,53 @@ impl Snapshot {
     where
         A::State: Clone,
     {
-        let Some((_, readers)) = self.by_len.iter().find(|(f, _)| *f == field) else { return Ok(()) };
-        let mut streams = Vec::with_capacity(readers.len());
-        for (segment, inverted) in readers.iter().enumerate() {
-            let mut terms = inverted.terms().search(automaton).into_stream()?;
-            if terms.advance() {
-                streams.push((segment, terms));
+        let Some(keyed) = self.by_len.iter().find(|k| k.field == field) else { return Ok(()) };
+        let mut streams = Vec::with_capacity(keyed.readers.len());
+        for (segment, inverted) in keyed.readers.iter().enumerate() {
+            streams.push((segment, inverted.terms().search(automaton).into_stream()?));
+        }
+        self.merged(&keyed.readers, streams, f).map(drop)
+    }
+
+    /// Rows of the length-keyed `field` whose names start with `prefix` and
+    /// whose key length is in `lengths`, as [`Snapshot::by_length`] gives
+    /// them. One range of terms per length the field has: a prefix walk
+    /// over every possible length visits thousands of empty branches.
+    pub fn prefix_by_length(
+        &self,
+        field: Field,
+        prefix: &[u8],
+        lengths: std::ops::RangeInclusive<u32>,
+        f: &mut impl FnMut(u32, u32) -> bool,
+    ) -> Result<(), SearchError> {
+        let Some(keyed) = self.by_len.iter().find(|k| k.field == field) else { return Ok(()) };
+        for &len in keyed.lengths.iter().filter(|l| lengths.contains(l)) {
+            let from = [by_len(len, "").as_bytes(), prefix].concat();
+            // 0xFF never occurs in UTF-8: every name with the prefix sorts below.
+            let to = [from.as_slice(), &[0xFF]].concat();
+            let mut streams = Vec::with_capacity(keyed.readers.len());
+            for (segment, inverted) in keyed.readers.iter().enumerate() {
+                streams.push((segment, inverted.terms().range().ge(&from).lt(&to).into_stream()?));
+            }
+            if !self.merged(&keyed.readers, streams, f)? {
+                break;
             }
         }
+        Ok(())
+    }
+
+    /// Walks term streams (one per segment) in key order, each term's rows
+    /// to `f`; false when `f` asked to stop.
+    fn merged<A: Automaton>(
+        &self,
+        readers: &[Arc<InvertedIndexReader>],
+        streams: Vec<(usize, tantivy::termdict::TermStreamer<'_, A>)>,
+        f: &mut impl FnMut(u32, u32) -> bool,
+    ) -> Result<bool, SearchError>
+    where
+        A::State: Clone,
+    {
+        let mut streams: Vec<_> = streams.into_iter().filter_map(|(s, mut t)| t.advance().then_some((s, t))).collect();
         // Segments are merged by key, so the order holds across them.
         while let Some(next) = (0..streams.len()).min_by(|a, b| streams[*a].1.key().cmp(streams[*b].1.key())) {
             let (segment, terms) = &mut streams[next];
@@ -292,7 +364,7 @@ impl Snapshot {
             while doc != TERMINATED {
                 if let Some(row) = self.row(*segment, doc) {
                     if !f(len, row) {
-                        return Ok(());
+                        return Ok(false);
                     }
                 }
                 doc = postings.advance();
@@ -301,7 +373,7 @@ impl Snapshot {
                 streams.swap_remove(next);
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Rows matching `query`, with their scores when `scored`.

@@ -14,7 +14,7 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, 
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
-use super::automata::{lead, ByLength, Levenshtein, Prefix};
+use super::automata::{lead, ByLength, Levenshtein};
 use super::index::{Fields, Index, Snapshot};
 use super::table::{Row, Table};
 use super::SearchError;
@@ -97,8 +97,7 @@ impl Index {
             out.extend(bucket.drain(..).take(room));
         };
         if out.len() < limit {
-            let starts = ByLength { lo: 0, hi: MAX_LEN, inner: Prefix(f.as_bytes()) };
-            snapshot.by_length(snapshot.fields.name_by_len, &starts, &mut |len, r| {
+            snapshot.prefix_by_length(snapshot.fields.name_by_len, f.as_bytes(), 0..=MAX_LEN, &mut |len, r| {
                 if len != bucket_len {
                     flush(&mut bucket, &mut out);
                     bucket_len = len;
@@ -306,8 +305,7 @@ impl<'a> Ranking<'a> {
             in_found.extend(bucket.iter().copied());
             found.append(bucket);
         };
-        let starts = ByLength { lo: 0, hi: MAX_LEN, inner: Prefix(self.f.as_bytes()) };
-        self.snapshot.by_length(field, &starts, &mut |len, r| {
+        self.snapshot.prefix_by_length(field, self.f.as_bytes(), 0..=MAX_LEN, &mut |len, r| {
             if len != bucket_len {
                 flush(&mut bucket, &mut found);
                 bucket_len = len;
@@ -408,10 +406,9 @@ impl<'a> Ranking<'a> {
 /// Rows whose folded name is `folded`.
 fn exact_rows(snapshot: &Snapshot, folded: &str) -> Vec<u32> {
     let len = folded.chars().count() as u32;
-    let exact = ByLength { lo: len, hi: len, inner: Prefix(folded.as_bytes()) };
     let mut rows = Vec::new();
     // The length pins the prefix down to the whole name.
-    let _ = snapshot.by_length(snapshot.fields.folded_by_len, &exact, &mut |_, r| {
+    let _ = snapshot.prefix_by_length(snapshot.fields.folded_by_len, folded.as_bytes(), len..=len, &mut |_, r| {
         rows.push(r);
         true
     });
