@@ -212,14 +212,16 @@ def fan_out(args, ch, db, wenv, rec, prefix, queue):
         peak = max(peak, peak_rss_mb(worker.pid))
         if applied >= len(names) - 1:
             break
-        time.sleep(0.5)
+        # Waiting on the connection, not in time.sleep: the broker drops a
+        # connection whose heartbeats go unanswered during a long apply.
+        ch.connection.process_data_events(time_limit=0.5)
     took = time.perf_counter() - t0
     dead = 0
     while time.perf_counter() - t0 < took + 30:
         dead = ch.queue_declare(f"{queue}.dead", passive=True).method.message_count
         if dead >= 1:
             break
-        time.sleep(0.5)
+        ch.connection.process_data_events(time_limit=0.5)
     peak = max(peak, peak_rss_mb(worker.pid))
     worker.terminate()
     worker.wait(timeout=60)

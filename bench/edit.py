@@ -75,7 +75,7 @@ def main():
     env = dict(os.environ, DATABASE_URL=database, RUST_LOG="warn", LEPTOS_SITE_ADDR=ADDR, METRICS_ADDR="off")
     subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", "fedora_packages_bench_edit"],
                    check=True)
-    subprocess.run([args.bin, "migrate"], env=env, check=True, cwd=ROOT)
+    subprocess.run([args.bin, "migrate"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     subprocess.run([args.bin, "load-demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)
     # The edit loop's own build settings, exactly as scripts/dev sets them.

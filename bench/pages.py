@@ -90,7 +90,7 @@ def start_app(bin, database, addr, what="the demo data"):
     # A database reused from an earlier run starts afresh.
     subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", database.rsplit("/", 1)[1]],
                    check=True)
-    subprocess.run([bin, "migrate"], env=env, check=True, cwd=ROOT)
+    subprocess.run([bin, "migrate"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     log(f"loading {what}")
     subprocess.run([bin, "load-demo", "--dir", "demo/upstream"], env=env, check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -190,7 +190,7 @@ def main():
     dsn = args.database
     env = dict(os.environ, DATABASE_URL=dsn, RUST_LOG="warn")
     subprocess.run(["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", dsn.rsplit("/", 1)[1]], check=True)
-    subprocess.run([args.bin, "migrate"], env=env, check=True, cwd=ROOT)
+    subprocess.run([args.bin, "migrate"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     subprocess.run([args.bin, "load-demo", "--dir", "demo/upstream"], env=env, check=True, cwd=ROOT,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     debian = debian_packages()
