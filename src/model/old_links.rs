@@ -3,7 +3,7 @@
 //! is answered with a permanent redirect to the page that shows the same
 //! thing here (README, "Old links", has the table).
 use super::release::RAWHIDE;
-use super::route::query_param;
+use super::route::{query_param, Route};
 use super::{url_query, url_segment, Tab};
 
 /// Where an old URL's page lives now (a path and query), or `None` when
@@ -14,10 +14,10 @@ pub fn redirect(path: &str, query: Option<&str>) -> Option<String> {
     let package = |name: &str, tab: Tab| Some(tab.href(&decode(name)));
     match segments.as_slice() {
         // The old app: its search URL and its search form's parameters.
-        ["packages", "s", q, ..] => Some(search(&decode(q))),
+        ["packages", "s", q, ..] => Some(search(decode(q))),
         ["search"] if query.is_some_and(|q| query_param(q, "q").is_none()) => {
             let q = query?;
-            query_param(q, "query").or_else(|| query_param(q, "search")).map(|q| search(&q))
+            query_param(q, "query").or_else(|| query_param(q, "search")).map(search)
         }
         // The old app's sub-tabs.
         ["packages", name, "bugs", "all"] => package(name, Tab::Bugs),
@@ -34,8 +34,8 @@ pub fn redirect(path: &str, query: Option<&str>) -> Option<String> {
     }
 }
 
-fn search(query: &str) -> String {
-    format!("/search?q={}", url_query(query))
+fn search(query: String) -> String {
+    Route::OldSearch { query }.href()
 }
 
 /// The branch a static-site release page shows: `fedora-42.html` and its
