@@ -1,6 +1,7 @@
 //! Small presentational pieces, each named for what it shows. No server
 //! functions here: pages fetch, components display.
 
+mod badge_snippet;
 mod error_panel;
 mod external_link;
 mod file_tree;
@@ -17,6 +18,7 @@ pub mod tabs;
 pub mod time;
 mod updated_at;
 
+pub use badge_snippet::BadgeSnippet;
 pub use error_panel::ErrorPanel;
 pub use external_link::ExternalLink;
 pub use file_tree::{FileTree, TreeNode};

@@ -4,6 +4,7 @@
 pub mod events;
 pub mod failures;
 pub mod packages;
+pub mod published;
 pub mod releases;
 pub mod search;
 pub mod settings;

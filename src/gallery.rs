@@ -15,7 +15,7 @@ struct Entry {
     stories: fn() -> Vec<(&'static str, StoryProps)>,
 }
 
-const ENTRIES: [Entry; 19] = [
+const ENTRIES: [Entry; 20] = [
     Entry { component: "OverviewBody", file: "src/components/tabs/overview.rs", stories: overview },
     Entry { component: "RecentEvents", file: "src/components/tabs/overview.rs", stories: recent_events },
     Entry { component: "BuildsBody", file: "src/components/tabs/builds.rs", stories: builds },
@@ -35,6 +35,7 @@ const ENTRIES: [Entry; 19] = [
     Entry { component: "SiteHeader", file: "src/components/site_header.rs", stories: site_header },
     Entry { component: "SearchResultsList", file: "src/components/search_results.rs", stories: search_results },
     Entry { component: "ErrorPanel", file: "src/components/error_panel.rs", stories: error_panel },
+    Entry { component: "BadgeSnippet", file: "src/components/badge_snippet.rs", stories: badge_snippet },
 ];
 
 /// Every component and the names of its stories.
@@ -289,6 +290,20 @@ fn search_box() -> Vec<(&'static str, StoryProps)> {
         ("empty", StoryProps::SearchBox { value: String::new() }),
         ("typical", StoryProps::SearchBox { value: "requre".into() }),
         ("hostile", StoryProps::SearchBox { value: fx::HOSTILE.into() }),
+    ]
+}
+
+fn badge_snippet() -> Vec<(&'static str, StoryProps)> {
+    let site = "https://packages.fedoraproject.org".to_string();
+    let props = |name: &str, branch: Option<&str>| StoryProps::BadgeSnippet {
+        name: name.into(),
+        site_url: site.clone(),
+        branch: branch.map(String::from),
+    };
+    vec![
+        ("typical", props(SOURCE, None)),
+        ("in-a-release", props(SOURCE, Some("f43"))),
+        ("hostile", props(fx::HOSTILE, Some("f43\"><script>"))),
     ]
 }
 

@@ -4,6 +4,8 @@
 //! Read path: `pages/` (one file per page, one per package tab) render rows
 //! that `db/` reads. Write path (server only): `upstream/` fetches, `refresh`
 //! builds and replaces rows. `model/` holds the payload types both share.
+//! For other programs: `api/` (the JSON API) and `feeds/` (Atom, sitemaps,
+//! robots.txt, OpenSearch, badges) read like pages do.
 
 pub mod app;
 pub mod components;
@@ -13,6 +15,8 @@ pub mod model;
 pub mod pages;
 
 #[cfg(feature = "ssr")]
+pub mod api;
+#[cfg(feature = "ssr")]
 pub mod bus;
 #[cfg(feature = "ssr")]
 pub mod cli;
@@ -20,6 +24,8 @@ pub mod cli;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod dev;
+#[cfg(feature = "ssr")]
+pub mod feeds;
 #[cfg(feature = "ssr")]
 pub mod gallery;
 #[cfg(feature = "ssr")]

@@ -1,6 +1,7 @@
 //! Payload types shared by the server and the browser: one type per tab,
 //! stored as the JSONB `payload` of a tab row and returned by server functions.
 
+pub mod api_reference;
 mod bugs;
 mod builds;
 mod changelog;
@@ -25,7 +26,7 @@ pub use builds::{Build, BuildState, Builds};
 pub use changelog::{Changelog, ChangelogEntry};
 pub use contents::{Contents, FileEntry, FileKind, PackageFiles};
 pub use dependencies::{Dependencies, Dependency, PackageDeps};
-pub use events::PackageEvent;
+pub use events::{tab_for_topic, PackageEvent};
 pub use overview::{
     BugCounts, BuildSummary, Maintainers, Overview, PackageInfo, Part, ReleaseLine, ReleaseVersions, UpdateRef,
 };

@@ -251,3 +251,37 @@ async fn owner_of(pool: &PgPool, name: &str, tab: Tab) -> Result<String, AppErro
     };
     Ok(if tab.of_source() { row.source_name } else { row.name })
 }
+
+/// The newest events of a package's source package, with their permanent
+/// ids (for its feed); `NotFound` for an unknown name.
+pub async fn feed_events(pool: &PgPool, name: &str, limit: i64) -> Result<Vec<db::published::FeedEvent>, AppError> {
+    let owner = owner_of(pool, name, Tab::Builds).await?;
+    Ok(db::published::events(pool, &owner, limit).await?)
+}
+
+/// When the data behind a package's page last changed.
+pub async fn changed_at(pool: &PgPool, name: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+    Ok(db::published::changed_at(pool, name).await?)
+}
+
+/// One chunk of every package name, with when its data last changed.
+pub async fn sitemap_chunk(
+    pool: &PgPool,
+    chunk: i64,
+    size: i64,
+) -> Result<Vec<(String, Option<chrono::DateTime<chrono::Utc>>)>, AppError> {
+    Ok(db::published::packages_changed(pool, chunk.saturating_mul(size), size).await?)
+}
+
+/// The chunks of every package name, each with its newest change.
+pub async fn sitemap_chunks(
+    pool: &PgPool,
+    size: i64,
+) -> Result<Vec<(i64, Option<chrono::DateTime<chrono::Utc>>)>, AppError> {
+    Ok(db::published::chunks_changed(pool, size).await?)
+}
+
+/// The active releases, newest first.
+pub async fn releases(pool: &PgPool) -> Result<Vec<crate::model::Release>, AppError> {
+    Ok(db::releases::all(pool).await?)
+}

@@ -7,7 +7,7 @@ import AxeBuilder from "@axe-core/playwright";
 
 const PACKAGES = ["python-requre", "python3-requre", "colin"];
 const TABS = ["", "/builds", "/updates", "/bugs", "/contents", "/changelog", "/dependencies", "/sources"];
-const PAGES = ["/", "/search?q=requre", "/search?q=pyhton-requre", "/gallery"];
+const PAGES = ["/", "/search?q=requre", "/search?q=pyhton-requre", "/gallery", "/api"];
 
 async function hydrated(page: Page) {
   await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1, { timeout: 15_000 });

@@ -125,3 +125,43 @@ for (const [fragment, tab, text] of [
     await expect(page.locator(".tab-content").first()).toContainText(text);
   });
 }
+
+test("every package page links its Atom feed, also after switching tabs", async ({ page, request }) => {
+  await page.goto("/packages/python-requre/builds");
+  const feed = page.locator('head link[rel=alternate][type="application/atom+xml"]');
+  await expect(feed).toHaveAttribute("href", "/packages/python-requre/feed.atom");
+  await hydrated(page);
+  await page.locator(".tab-link[data-tab=bugs]").click();
+  await expect(page).toHaveURL(/\/bugs$/);
+  await expect(feed).toHaveCount(1);
+  await expect(feed).toHaveAttribute("href", "/packages/python-requre/feed.atom");
+  const response = await request.get("/packages/python-requre/feed.atom");
+  expect(response.status()).toBe(200);
+  expect(response.headers()["content-type"]).toContain("application/atom+xml");
+  expect(await response.text()).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
+  // Link previews.
+  await expect(page.locator('head meta[property="og:title"]')).toHaveAttribute("content", /python-requre/);
+});
+
+test("every page names the OpenSearch description, with suggestions", async ({ page, request }) => {
+  for (const path of ["/", "/search?q=requre", "/packages/python-requre"]) {
+    await page.goto(path);
+    const link = page.locator('head link[rel=search][type="application/opensearchdescription+xml"]');
+    await expect(link).toHaveAttribute("href", "/opensearch.xml");
+  }
+  const description = await request.get("/opensearch.xml");
+  expect(description.headers()["content-type"]).toContain("application/opensearchdescription+xml");
+  expect(await description.text()).toContain("/search?q={searchTerms}");
+  const suggestions = await (await request.get("/opensearch/suggest?q=python-req")).json();
+  expect(suggestions[0]).toBe("python-req");
+  expect(suggestions[1]).toContain("python-requre");
+});
+
+test("the API docs page lists every endpoint of the OpenAPI document", async ({ page, request }) => {
+  const doc = await (await request.get("/api/v1/openapi.json")).json();
+  expect(doc.openapi).toMatch(/^3\.1/);
+  await page.goto("/api");
+  for (const path of Object.keys(doc.paths)) {
+    await expect(page.locator(".api-operation h3 code", { hasText: path }).first()).toBeVisible();
+  }
+});

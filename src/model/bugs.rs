@@ -3,11 +3,13 @@ use serde::{Deserialize, Serialize};
 
 /// Open Bugzilla bugs filed against a component.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Bugs {
     pub bugs: Vec<Bug>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Bug {
     pub id: i64,
     pub summary: String,

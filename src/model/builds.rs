@@ -3,12 +3,14 @@ use serde::{Deserialize, Serialize};
 
 /// Koji builds of a source package, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Builds {
     pub package_id: Option<i64>,
     pub builds: Vec<Build>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Build {
     pub build_id: i64,
     pub nvr: String,
@@ -51,6 +53,7 @@ impl Build {
 
 /// Koji's build states (`koji.BUILD_STATES`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum BuildState {
     Building,

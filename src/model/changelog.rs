@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// The RPM changelog of a package in one release, newest first, from mdapi.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Changelog {
     /// The RPM the entries were read from.
     pub package: String,
@@ -19,6 +20,7 @@ impl super::TabPayload for Changelog {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ChangelogEntry {
     /// `Name <email>`, as the packager wrote it.
     pub author: String,

@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// The files of each binary package in one release, from mdapi.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Contents {
     pub packages: Vec<PackageFiles>,
 }
@@ -15,6 +16,7 @@ impl super::TabPayload for Contents {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PackageFiles {
     pub name: String,
     pub repo: String,
@@ -23,6 +25,7 @@ pub struct PackageFiles {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FileEntry {
     pub path: String,
     pub kind: FileKind,
@@ -30,6 +33,7 @@ pub struct FileEntry {
 
 /// mdapi's one-letter `filetypes`: f file, d directory, g ghost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum FileKind {
     File,

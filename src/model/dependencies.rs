@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 /// Dependencies of each binary package in one release, with every capability
 /// resolved to the packages providing it when the row was built.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Dependencies {
     pub packages: Vec<PackageDeps>,
 }
@@ -16,6 +17,7 @@ impl super::TabPayload for Dependencies {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PackageDeps {
     pub name: String,
     pub evr: String,
@@ -49,6 +51,7 @@ impl PackageDeps {
 
 /// One capability, e.g. `python3.13dist(requests) >= 2.28`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Dependency {
     pub name: String,
     /// `>= 0:2.28`, or `None` when unversioned.

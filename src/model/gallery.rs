@@ -65,6 +65,11 @@ pub enum StoryProps {
     SearchResults {
         results: SearchResults,
     },
+    BadgeSnippet {
+        name: String,
+        site_url: String,
+        branch: Option<String>,
+    },
 }
 
 /// A tab as its page can show it.

@@ -30,8 +30,17 @@ pub fn redirect(path: &str, query: Option<&str>) -> Option<String> {
             let branch = static_site_branch(page)?;
             Some(format!("/packages/{}?branch={}", url_segment(&decode(binary)), url_query(&branch)))
         }
+        // The static site's sitemaps: their numbering is not ours, so the index.
+        ["sitemaps", file] if is_static_sitemap(file) => Some("/sitemap.xml".into()),
         _ => None,
     }
+}
+
+/// `sitemap{N}.xml`, the static site's sitemap files.
+fn is_static_sitemap(file: &str) -> bool {
+    file.strip_prefix("sitemap")
+        .and_then(|f| f.strip_suffix(".xml"))
+        .is_some_and(|n| !n.is_empty() && n.len() <= 6 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn search(query: String) -> String {
@@ -57,7 +66,7 @@ fn static_site_branch(page: &str) -> Option<String> {
 
 /// Every old form with an example and where it goes, for the README's
 /// table and the test that walks it.
-pub const TABLE: [(&str, &str, &str); 12] = [
+pub const TABLE: [(&str, &str, &str); 13] = [
     ("/packages/s/{query}", "/packages/s/vim", "/search?q=vim"),
     ("/search?query={query}", "/search?query=gtk%2B", "/search?q=gtk%2B"),
     ("/search?search={query}", "/search?search=vim", "/search?q=vim"),
@@ -82,6 +91,7 @@ pub const TABLE: [(&str, &str, &str); 12] = [
         "/pkgs/packit/packit/epel-9-updates.html",
         "/packages/packit?branch=epel9",
     ),
+    ("/sitemaps/sitemap{N}.xml", "/sitemaps/sitemap1.xml", "/sitemap.xml"),
 ];
 
 /// The static site's fragments (`#files`, `#changelog`, `#dependencies`)

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 /// The overview draws on every service; each part keeps its own fetch time so
 /// that one service failing leaves the other parts fresh and its own part old.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Overview {
     /// From mdapi: the package as each release branch ships it.
     pub info: Option<Part<Vec<PackageInfo>>>,
@@ -27,6 +28,7 @@ impl super::TabPayload for Overview {
 
 /// One service's share of a multi-service tab.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Part<T> {
     pub fetched_at: DateTime<Utc>,
     /// The version of the refresh that fetched it (see `tab_rows.version`).
@@ -37,6 +39,7 @@ pub struct Part<T> {
 
 /// A binary or source package in one release branch, from mdapi.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PackageInfo {
     pub branch: String,
     pub name: String,
@@ -65,6 +68,7 @@ impl PackageInfo {
 
 /// What Bodhi says is stable and in testing for one release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleaseVersions {
     /// Bodhi's release name, e.g. `F42`.
     pub release: String,
@@ -78,6 +82,7 @@ pub struct ReleaseVersions {
 
 /// The update that carries a version into a release.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UpdateRef {
     pub nvr: String,
     pub alias: String,
@@ -85,6 +90,7 @@ pub struct UpdateRef {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BuildSummary {
     pub build_id: i64,
     pub nvr: String,
@@ -93,11 +99,13 @@ pub struct BuildSummary {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BugCounts {
     pub open: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Maintainers {
     pub owners: Vec<String>,
     pub admins: Vec<String>,
@@ -115,6 +123,7 @@ impl Maintainers {
 
 /// One line of the overview's release table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleaseLine {
     pub label: String,
     pub branch: String,

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the page header shows about a package, from the `packages` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PackageHeader {
     pub name: String,
     /// Equal to `name` for a source package.
@@ -27,6 +28,7 @@ impl PackageHeader {
 
 /// A release branch as mdapi and Bodhi name it (`f42`, `epel9`, `rawhide`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Branch {
     pub branch: String,
     /// Human name, e.g. "Fedora 42".

@@ -38,6 +38,24 @@ pub enum Route {
     },
     /// Any other server function (search, suggestions, the home page's list).
     ServerFn,
+    /// The public API's documents about one package:
+    /// `/api/v1/packages/{name}[/{tab}|/events]` (`part` is empty for the package).
+    ApiPackage {
+        name: String,
+        part: &'static str,
+    },
+    /// Everything else under `/api/v1/` (search, suggestions, the OpenAPI document, docs).
+    Api,
+    /// A package's Atom feed, `/packages/{name}/feed.atom`.
+    Feed {
+        name: String,
+    },
+    /// A package's version badge, `/packages/{name}/badge.svg`.
+    Badge {
+        name: String,
+    },
+    /// What crawlers and browsers discover the site by: sitemaps, robots.txt, OpenSearch.
+    Discovery,
     /// The component gallery, `/gallery[/{component}/{story}]`.
     Gallery,
     /// Built assets under `/pkg/`.
@@ -49,6 +67,13 @@ pub enum Route {
 }
 
 /// Server functions that read one package, by endpoint (after `/api/`).
+/// Where the public API lives.
+pub const API_V1: &str = "/api/v1";
+
+/// What the API answers about one package, by path after `/api/v1/packages/{name}`.
+const API_PACKAGE_PARTS: [&str; 10] =
+    ["", "events", "overview", "builds", "updates", "bugs", "contents", "changelog", "dependencies", "sources"];
+
 const PACKAGE_DATA: [&str; 10] = [
     "package",
     "events",
@@ -72,12 +97,23 @@ impl Route {
             ["search"] => Route::Search,
             ["packages", "s", query, ..] => Route::OldSearch { query: decode(query) },
             ["packages", name] if !name.is_empty() => Route::Package { name: decode(name), tab: Tab::Overview },
+            ["packages", name, "feed.atom"] if !name.is_empty() => Route::Feed { name: decode(name) },
+            ["packages", name, "badge.svg"] if !name.is_empty() => Route::Badge { name: decode(name) },
             ["packages", name, tab] if !name.is_empty() => match Tab::from_slug(tab) {
                 Some(tab) => Route::Package { name: decode(name), tab },
                 None => Route::PackageUnknown { name: decode(name) },
             },
             ["packages", name, ..] if !name.is_empty() => Route::PackageUnknown { name: decode(name) },
             ["pkgs", _source, package, ..] if !package.is_empty() => Route::StaticSite { package: decode(package) },
+            ["api", "v1", "packages", name, rest @ ..] if !name.is_empty() && rest.len() <= 1 => {
+                let part = rest.first().copied().unwrap_or("");
+                match API_PACKAGE_PARTS.iter().find(|p| **p == part) {
+                    Some(part) => Route::ApiPackage { name: decode(name), part },
+                    None => Route::Api,
+                }
+            }
+            ["api", "v1", ..] => Route::Api,
+            ["sitemap.xml" | "robots.txt" | "opensearch.xml"] | ["sitemaps", ..] => Route::Discovery,
             ["api", rest @ ..] => {
                 let endpoint = rest.join("/");
                 match PACKAGE_DATA.iter().find(|e| **e == endpoint) {
@@ -107,8 +143,18 @@ impl Route {
             Route::OldSearch { query } => format!("/search?q={}", url_query(query)),
             Route::StaticSite { package } => format!("/packages/{}", url_segment(package)),
             Route::PackageData { name, endpoint } => format!("{API_PREFIX}/{endpoint}?name={}", url_query(name)),
+            Route::ApiPackage { name, part } => {
+                let base = format!("{API_V1}/packages/{}", url_segment(name));
+                if part.is_empty() {
+                    base
+                } else {
+                    format!("{base}/{part}")
+                }
+            }
+            Route::Feed { name } => format!("/packages/{}/feed.atom", url_segment(name)),
+            Route::Badge { name } => format!("/packages/{}/badge.svg", url_segment(name)),
             Route::Gallery => "/gallery".into(),
-            Route::ServerFn | Route::Asset | Route::Other => "/".into(),
+            Route::Api | Route::Discovery | Route::ServerFn | Route::Asset | Route::Other => "/".into(),
             Route::Healthz => "/healthz".into(),
             Route::Readyz => "/readyz".into(),
             Route::Metrics => "/metrics".into(),
@@ -119,9 +165,12 @@ impl Route {
     /// dropped when they change).
     pub fn package(&self) -> Option<&str> {
         match self {
-            Route::Package { name, .. } | Route::PackageUnknown { name } | Route::PackageData { name, .. } => {
-                Some(name)
-            }
+            Route::Package { name, .. }
+            | Route::PackageUnknown { name }
+            | Route::PackageData { name, .. }
+            | Route::ApiPackage { name, .. }
+            | Route::Feed { name }
+            | Route::Badge { name } => Some(name),
             _ => None,
         }
     }
@@ -137,6 +186,12 @@ impl Route {
             Route::StaticSite { .. } => "/pkgs/{source}/{package}",
             Route::PackageData { endpoint, .. } if endpoint.starts_with("tab/") => "/api/tab/{tab}",
             Route::PackageData { .. } | Route::ServerFn => "/api/{fn}",
+            Route::ApiPackage { part: "", .. } => "/api/v1/packages/{name}",
+            Route::ApiPackage { .. } => "/api/v1/packages/{name}/{part}",
+            Route::Api => "/api/v1/{document}",
+            Route::Feed { .. } => "/packages/{name}/feed.atom",
+            Route::Badge { .. } => "/packages/{name}/badge.svg",
+            Route::Discovery => "/sitemap.xml|robots.txt|opensearch.xml",
             Route::Gallery => "/gallery",
             Route::Asset => "/pkg/{asset}",
             Route::Healthz => "/healthz",
@@ -147,7 +202,7 @@ impl Route {
     }
 
     /// Every label [`Route::label`] gives.
-    pub const LABELS: [&'static str; 14] = [
+    pub const LABELS: [&'static str; 20] = [
         "/",
         "/search",
         "/packages/{name}",
@@ -156,6 +211,12 @@ impl Route {
         "/pkgs/{source}/{package}",
         "/api/tab/{tab}",
         "/api/{fn}",
+        "/api/v1/packages/{name}",
+        "/api/v1/packages/{name}/{part}",
+        "/api/v1/{document}",
+        "/packages/{name}/feed.atom",
+        "/packages/{name}/badge.svg",
+        "/sitemap.xml|robots.txt|opensearch.xml",
         "/gallery",
         "/pkg/{asset}",
         "/healthz",
@@ -201,6 +262,17 @@ mod tests {
         }
         assert_eq!(Route::parse("/nope/x", None).label(), "other");
         assert_eq!(Route::parse("/api/x", None).label(), "/api/{fn}");
+        assert_eq!(Route::parse("/api/v1/packages/bash/nope", None), Route::Api);
+        assert_eq!(Route::parse("/api/v1/packages/bash/builds/x", None), Route::Api);
+        for path in [
+            "/api/v1/search",
+            "/api/v1/packages/a",
+            "/api/v1/packages/a/events",
+            "/sitemap.xml",
+            "/packages/a/feed.atom",
+        ] {
+            assert!(Route::LABELS.contains(&Route::parse(path, None).label()), "{path}");
+        }
     }
 
     #[test]
@@ -210,6 +282,10 @@ mod tests {
             Route::Package { name: "a b".into(), tab: Tab::Overview },
             Route::Search,
             Route::Home,
+            Route::ApiPackage { name: "gtk+".into(), part: "" },
+            Route::ApiPackage { name: "a b".into(), part: "builds" },
+            Route::Feed { name: "libstdc++".into() },
+            Route::Badge { name: "bash".into() },
         ] {
             let href = r.href();
             let (path, query) = href.split_once('?').map_or((href.as_str(), None), |(p, q)| (p, Some(q)));

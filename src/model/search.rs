@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// One source package in the search results, with the sub-packages that matched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub name: String,
     pub summary: String,
@@ -12,6 +13,7 @@ pub struct SearchHit {
 
 /// A page of search results.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SearchResults {
     pub query: String,
     pub hits: Vec<SearchHit>,
@@ -28,6 +30,7 @@ pub struct SearchResults {
 
 /// An autocomplete entry.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Suggestion {
     pub name: String,
     /// The source package (equal to `name` for a source package).

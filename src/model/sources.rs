@@ -2,6 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a package's sources live: dist-git branches, its spec file and patches.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Sources {
     /// e.g. `https://src.fedoraproject.org/rpms/python-requre`
     pub git_url: String,
@@ -24,6 +25,7 @@ impl super::TabPayload for Sources {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SpecFile {
     pub branch: String,
     pub file_name: String,
@@ -42,12 +44,14 @@ pub struct SpecFile {
 
 /// A `SourceN:` or `PatchN:` line of a spec file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SpecEntry {
     pub tag: String,
     pub value: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct SourceCommit {
     pub nvr: String,
     pub url: String,

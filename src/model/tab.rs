@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// The tabs of a package page, in the order the tab bar shows them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Tab {
     Overview,

@@ -3,6 +3,7 @@ use serde::{Deserialize, Serialize};
 
 /// Bodhi updates of a source package, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Updates {
     /// How many updates Bodhi has in all (the list may hold only the newest).
     pub total: u32,
@@ -18,6 +19,7 @@ impl super::TabPayload for Updates {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Update {
     pub alias: String,
     pub title: String,

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Meta;
 
 use crate::components::{SearchBox, SiteHeader};
 use crate::error::AppError;
@@ -11,15 +12,24 @@ pub async fn list_packages() -> Result<Vec<(String, String)>, AppError> {
     crate::read::browse(&state.pool, 50).await
 }
 
+const DESCRIPTION: &str =
+    "Every Fedora package on one page: builds, updates, bugs, files, changelog, dependencies and sources.";
+
 /// `/`: the search box.
 #[component]
 pub fn HomePage() -> impl IntoView {
     let packages = Resource::new(|| (), |_| list_packages());
     view! {
+        <Meta name="description" content=DESCRIPTION/>
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:site_name" content="Fedora Packages"/>
+        <Meta property="og:title" content="Fedora Packages"/>
+        <Meta property="og:description" content=DESCRIPTION/>
         <SiteHeader/>
         <main class="home">
             <h1>"Fedora Packages"</h1>
             <p>"Everything Fedora's packaging services know about a package, on one page."</p>
+            <p class="for-programs">"For programs: " <a href="/api">"the JSON API"</a> "."</p>
             <SearchBox autofocus=true/>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {

@@ -88,6 +88,8 @@ fn PackageMeta(header: PackageHeader) -> impl IntoView {
             t => format!("{name}: {} — Fedora Packages", t.label()),
         }
     };
+    let feed = format!("/packages/{}/feed.atom", url_segment(&header.name));
+    let page_url = format!("{}{}", header.site_url, Tab::Overview.href(&header.name));
     let canonical = move || {
         let t = tab.get();
         let mut url = format!("{}{}", header.site_url, t.href(&name));
@@ -103,7 +105,14 @@ fn PackageMeta(header: PackageHeader) -> impl IntoView {
     };
     view! {
         <PageTitle text=title/>
-        <Meta name="description" content=description/>
+        <Meta name="description" content=description.clone()/>
+        <Link rel="alternate" type_="application/atom+xml" title=format!("{} — recent activity", header.name) href=feed/>
+        // Link previews (chat, social sites) read these.
+        <Meta property="og:type" content="website"/>
+        <Meta property="og:site_name" content="Fedora Packages"/>
+        <Meta property="og:title" content=format!("{} — Fedora Packages", header.name)/>
+        <Meta property="og:description" content=description/>
+        <Meta property="og:url" content=page_url/>
         {canonical}
     }
 }

@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos_meta::Meta;
 
 use crate::components::{set_status, PageTitle, SearchBox, SearchResultsList, SiteHeader};
 use crate::error::AppError;
@@ -31,6 +32,8 @@ pub fn SearchPage() -> impl IntoView {
     let page_number = move || page.get().and_then(|p| p.parse::<i64>().ok()).unwrap_or(1).clamp(1, 500);
     view! {
         <PageTitle text=move || format!("{} — Search — Fedora Packages", query())/>
+        <Meta name="description" content=move || format!("Fedora packages matching “{}”", query())/>
+        <Meta property="og:title" content=move || format!("{} — Search — Fedora Packages", query())/>
         <SiteHeader query=query()/>
         <main class="search">
             <h1>"Search"</h1>

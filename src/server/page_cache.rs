@@ -17,9 +17,10 @@ use std::time::Duration;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH, CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, CACHE_CONTROL, CONTENT_ENCODING, CONTENT_LENGTH,
+    CONTENT_SECURITY_POLICY, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
 };
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use moka::sync::Cache;
@@ -167,6 +168,9 @@ pub fn key_of(route: &Route, query: Option<&str>) -> Option<(String, String)> {
         Route::Package { tab, .. } => tab.slug(),
         Route::PackageUnknown { .. } => "(unknown tab)",
         Route::PackageData { endpoint, .. } => endpoint,
+        Route::ApiPackage { part, .. } => return Some((route.package()?.to_string(), format!("v1/{part}|{branch}"))),
+        Route::Feed { .. } => "feed.atom",
+        Route::Badge { .. } => "badge.svg",
         _ => return None,
     };
     Some((route.package()?.to_string(), format!("{what}|{branch}")))
@@ -227,6 +231,13 @@ impl Page {
         let content_type =
             rendered.get(CONTENT_TYPE).cloned().unwrap_or(HeaderValue::from_static("text/html; charset=utf-8"));
         let policy = rendered.get(CONTENT_SECURITY_POLICY).cloned();
+        // The API's CORS answer is part of the response, not of the request.
+        let cors: Vec<(HeaderName, HeaderValue)> = [ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS]
+            .into_iter()
+            .filter_map(|name| Some((name.clone(), rendered.get(&name)?.clone())))
+            .collect();
+        let cache_control =
+            rendered.get(CACHE_CONTROL).cloned().unwrap_or(HeaderValue::from_static(HTML_CACHE_CONTROL));
         let gzip = Bytes::from(super::compress::gzip(&identity, 6));
         let brotli = Bytes::from(super::compress::brotli(&identity, 5));
         let variant = |body: Bytes, encoding: Option<&'static str>| {
@@ -235,7 +246,8 @@ impl Page {
             let etag = HeaderValue::from_str(&etag).unwrap_or(HeaderValue::from_static("\"0\""));
             let mut headers = HeaderMap::with_capacity(10);
             headers.insert(CONTENT_TYPE, content_type.clone());
-            headers.insert(CACHE_CONTROL, HeaderValue::from_static(HTML_CACHE_CONTROL));
+            headers.insert(CACHE_CONTROL, cache_control.clone());
+            headers.extend(cors.iter().cloned());
             headers.insert(VARY, HeaderValue::from_static("Accept-Encoding"));
             headers.insert(ETAG, etag.clone());
             headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));

@@ -61,6 +61,9 @@ pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router
         .with_state(options.clone());
     // What renders is bounded; cache hits, assets and health checks are not.
     let pages = limits::guard(pages, limits);
+    // The API and the feeds read the database like pages: bounded alike.
+    let read = state.read_context();
+    let published = limits::guard(crate::api::router(read.clone()).merge(crate::feeds::router(read)), limits);
     let site_root = std::path::PathBuf::from(options.site_root.as_ref());
     let pkg = ServeDir::new(site_root.join(options.site_pkg_dir.as_ref())).precompressed_br().precompressed_gzip();
     Router::new()
@@ -78,6 +81,7 @@ pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router
                 ))
                 .service(pkg),
         )
+        .merge(published)
         .fallback_service(pages)
         .layer(middleware::from_fn(super::metrics::track))
         // Old links and trailing slashes are redirected before routing.

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::tabs::{OverviewBody, RecentEvents};
-use crate::components::TabContent;
+use crate::components::{BadgeSnippet, TabContent};
 use crate::error::AppError;
 use crate::hooks::{branch_param, package_name};
 use crate::model::{Overview, PackageEvent, Tab, TabView};
@@ -25,10 +25,17 @@ pub fn OverviewTab() -> impl IntoView {
     let (name, branch) = (package_name(), branch_param());
     let resource = Resource::new(move || (name.get(), branch.get()), |(n, b)| get_overview(n, b));
     let events = Resource::new(move || name.get(), get_events);
+    // The header's site URL makes the badge snippet's links absolute.
+    let header = Resource::new(move || name.get(), super::get_package_header);
     view! {
         <TabContent tab=Tab::Overview resource render=|o: Overview, ctx| view! { <OverviewBody overview=o ctx/> }/>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move { events.await.ok().map(|list| view! { <RecentEvents events=list/> }) })}
+        </Suspense>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                header.await.ok().map(|h| view! { <BadgeSnippet name=h.name site_url=h.site_url branch=branch.get_untracked()/> })
+            })}
         </Suspense>
     }
 }
