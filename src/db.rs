@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod failures;
+pub mod live;
 pub mod packages;
 pub mod published;
 pub mod releases;

@@ -1,4 +1,7 @@
-//! Reading the current page's URL: package name, tab and release.
+//! Reading the current page's URL: package name, tab and release; and
+//! (`live`) following the package's live stream.
+pub mod live;
+
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 

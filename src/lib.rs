@@ -29,6 +29,8 @@ pub mod feeds;
 #[cfg(feature = "ssr")]
 pub mod gallery;
 #[cfg(feature = "ssr")]
+pub mod live;
+#[cfg(feature = "ssr")]
 pub mod read;
 #[cfg(feature = "ssr")]
 pub mod refresh;

@@ -10,6 +10,7 @@ mod dependencies;
 mod events;
 pub mod gallery;
 pub mod links;
+pub mod live;
 pub mod old_links;
 mod overview;
 mod package;

@@ -285,3 +285,35 @@ pub async fn sitemap_chunks(
 pub async fn releases(pool: &PgPool) -> Result<Vec<crate::model::Release>, AppError> {
     Ok(db::releases::all(pool).await?)
 }
+
+/// The newest refresh version behind a package's page; `NotFound` for an unknown name.
+pub async fn live_version(pool: &PgPool, name: &str) -> Result<i64, AppError> {
+    no_such_name(name)?;
+    db::live::newest_version(pool, name)
+        .await?
+        .ok_or_else(|| AppError::NotFound { name: name.to_string(), other_case: Vec::new() })
+}
+
+/// What was refreshed behind a package's page after version `since`, if anything.
+pub async fn live_change(
+    pool: &PgPool,
+    name: &str,
+    since: i64,
+) -> Result<Option<crate::model::live::LiveChange>, AppError> {
+    use crate::model::live::{LiveChange, LiveTab};
+    let rows = db::live::written_since(pool, name, since).await?;
+    let Some(id) = rows.iter().map(|r| r.version).max() else {
+        return Ok(None);
+    };
+    let mut tabs: Vec<LiveTab> = rows
+        .iter()
+        .filter_map(|r| {
+            let tab = Tab::from_slug(&r.tab)?;
+            Some(LiveTab { tab, branch: (!r.branch.is_empty()).then(|| r.branch.clone()) })
+        })
+        .collect();
+    tabs.sort();
+    tabs.dedup();
+    let version = db::packages::get(pool, name).await?.map(|p| p.version_label).unwrap_or_default();
+    Ok(Some(LiveChange { id, tabs, version }))
+}

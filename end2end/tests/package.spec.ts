@@ -1,4 +1,9 @@
 import { test, expect, Page } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 // Each tab's deep link and a text that only that tab's content contains.
 const TABS: [string, string, string][] = [
@@ -164,4 +169,36 @@ test("the API docs page lists every endpoint of the OpenAPI document", async ({ 
   for (const path of Object.keys(doc.paths)) {
     await expect(page.locator(".api-operation h3 code", { hasText: path }).first()).toBeVisible();
   }
+});
+
+// Publishes one recorded Koji message for python-requre with the real
+// fedora-messaging client, under the topic prefix the test server's worker
+// consumes (scripts/test).
+function publishBuild() {
+  const fixture = join(__dirname, "../../tests/fixtures/messages/koji.build.state.change.complete.json");
+  const message = JSON.parse(readFileSync(fixture, "utf8"));
+  message.topic = "org.fedoraproject.e2e.buildsys.build.state.change";
+  message.id = randomUUID();
+  message.body.name = "python-requre";
+  const dir = mkdtempSync(join(tmpdir(), "fp-e2e-"));
+  writeFileSync(join(dir, "conf.toml"), 'amqp_url = "amqp://guest:guest@127.0.0.1:5672/%2f"\npublish_exchange = "amq.topic"\n');
+  writeFileSync(join(dir, "message.jsonl"), JSON.stringify(message) + "\n");
+  const cli = process.env.FEDORA_MESSAGING_CLI ?? join(__dirname, "../../.tools/venv/bin/fedora-messaging");
+  execFileSync(cli, ["--conf", join(dir, "conf.toml"), "publish", "--exchange", "amq.topic", join(dir, "message.jsonl")]);
+}
+
+test("an open tab updates itself when the bus says its package changed", async ({ page }) => {
+  test.setTimeout(90_000);
+  await page.goto("/packages/python-requre/builds");
+  await hydrated(page);
+  await expect(page.locator("html[data-live=open]")).toHaveCount(1, { timeout: 15_000 });
+  await page.evaluate(() => ((window as any).__noReload = "still here"));
+  const time = page.locator("main time").first();
+  const before = await time.getAttribute("datetime");
+  publishBuild();
+  // The worker refreshes the builds tab, the stream says so, the tab refetches itself.
+  await expect(time).not.toHaveAttribute("datetime", before ?? "", { timeout: 60_000 });
+  await expect(page).toHaveURL(/\/packages\/python-requre\/builds$/);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBe("still here");
+  await expect(page.locator("table.builds")).toContainText("python-requre");
 });

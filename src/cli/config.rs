@@ -138,6 +138,9 @@ pub struct ServeArgs {
     /// Search from an in-memory index (`on`) or from PostgreSQL alone (`off`).
     #[arg(long, env = "SEARCH_INDEX", default_value = "on", value_parser = ["on", "off"])]
     pub search_index: String,
+    /// Open live streams (`/packages/{name}/live`) this process serves; more get a 503.
+    #[arg(long, env = "LIVE_MAX_STREAMS", default_value_t = crate::live::DEFAULT_MAX_STREAMS)]
+    pub live_max_streams: usize,
 }
 
 impl ServeArgs {
@@ -150,6 +153,7 @@ impl ServeArgs {
             page_cache_mb: self.page_cache_mb,
             metrics_addr: (self.metrics_addr != "off").then(|| self.metrics_addr.clone()),
             search_index: self.search_index == "on",
+            live_max_streams: self.live_max_streams,
             limits: crate::server::limits::Limits {
                 header_read_timeout: std::time::Duration::from_secs_f64(self.header_read_timeout.max(0.1)),
                 request_timeout: std::time::Duration::from_secs_f64(self.request_timeout.max(0.1)),

@@ -26,8 +26,10 @@ where
 {
     let (pending, set_pending) = signal(false);
     let name = crate::hooks::package_name();
+    let note = follow_changes(tab, resource);
     view! {
         <section class="tab-content" data-tab=tab.slug() class:pending=pending aria-busy=move || pending.get().to_string()>
+            <p class="live-note" aria-live="polite">{move || note.get()}</p>
             <Transition fallback=move || view! { <TabLoading tab/> } set_pending>
                 {move || {
                     let render = render.clone();
@@ -49,6 +51,51 @@ where
             </Transition>
         </section>
     }
+}
+
+/// Refetches the tab in place when the page's live stream says its rows
+/// were refreshed (even with the same data: the refresh time moves), keeps
+/// the reader's open and closed sections, and returns the polite note
+/// screen readers hear when the rows changed ("New build: …").
+fn follow_changes<T>(tab: Tab, resource: Resource<Result<TabView<T>, AppError>>) -> RwSignal<String>
+where
+    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+{
+    let note = RwSignal::new(String::new());
+    let Some(live) = use_context::<crate::hooks::live::LiveUpdates>() else {
+        return note;
+    };
+    let branch = crate::hooks::branch_param();
+    let selector = StoredValue::new(format!("section.tab-content[data-tab={}]", tab.slug()));
+    // What the tab showed before the refetch, to tell new rows from a new time.
+    type Seen = (Option<chrono::DateTime<chrono::Utc>>, serde_json::Value);
+    let before = StoredValue::new(None::<Seen>);
+    let open = StoredValue::new(Vec::<(String, bool)>::new());
+    Effect::new(move |seen: Option<i64>| {
+        let change = live.last.get();
+        let id = change.as_ref().map_or(0, |c| c.id);
+        if let (Some(seen), Some(change)) = (seen, change) {
+            if id != seen && change.touches(tab, branch.get_untracked().as_deref()) {
+                let shown = resource.get_untracked().and_then(|r| r.ok());
+                before.set_value(shown.map(|v| (v.fetched_at, serde_json::to_value(v.data).unwrap_or_default())));
+                open.set_value(crate::hooks::live::details_state(&selector.get_value()));
+                resource.refetch();
+            }
+        }
+        id
+    });
+    Effect::new(move |_| {
+        let Some(Ok(view)) = resource.get() else { return };
+        // Still the tab as it was (the refetch has not answered yet).
+        let Some((_, old)) = before.get_value().filter(|(at, _)| *at != view.fetched_at) else { return };
+        before.set_value(None);
+        crate::hooks::live::restore_details(selector.get_value(), open.get_value());
+        let new = serde_json::to_value(&view.data).unwrap_or_default();
+        if new != old {
+            note.set(crate::model::live::headline(tab, &old, &new));
+        }
+    });
+    note
 }
 
 /// A tab while its row loads.

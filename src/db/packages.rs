@@ -138,3 +138,8 @@ pub async fn exists(tx: &mut Transaction<'_, Postgres>, name: &str) -> Result<bo
         .fetch_one(&mut **tx)
         .await?)
 }
+
+/// Every package built from `source` (itself included when it has a row).
+pub async fn built_from<'e>(db: impl sqlx::PgExecutor<'e>, source: &str) -> Result<Vec<String>, DbError> {
+    Ok(sqlx::query_scalar!("SELECT name FROM packages WHERE source_name = $1", source).fetch_all(db).await?)
+}

@@ -50,6 +50,10 @@ pub enum Route {
     Feed {
         name: String,
     },
+    /// A package's live stream, `/packages/{name}/live` (never cached).
+    Live {
+        name: String,
+    },
     /// A package's version badge, `/packages/{name}/badge.svg`.
     Badge {
         name: String,
@@ -99,6 +103,7 @@ impl Route {
             ["packages", name] if !name.is_empty() => Route::Package { name: decode(name), tab: Tab::Overview },
             ["packages", name, "feed.atom"] if !name.is_empty() => Route::Feed { name: decode(name) },
             ["packages", name, "badge.svg"] if !name.is_empty() => Route::Badge { name: decode(name) },
+            ["packages", name, "live"] if !name.is_empty() => Route::Live { name: decode(name) },
             ["packages", name, tab] if !name.is_empty() => match Tab::from_slug(tab) {
                 Some(tab) => Route::Package { name: decode(name), tab },
                 None => Route::PackageUnknown { name: decode(name) },
@@ -153,6 +158,7 @@ impl Route {
             }
             Route::Feed { name } => format!("/packages/{}/feed.atom", url_segment(name)),
             Route::Badge { name } => format!("/packages/{}/badge.svg", url_segment(name)),
+            Route::Live { name } => super::live::live_path(name),
             Route::Gallery => "/gallery".into(),
             Route::Api | Route::Discovery | Route::ServerFn | Route::Asset | Route::Other => "/".into(),
             Route::Healthz => "/healthz".into(),
@@ -191,6 +197,7 @@ impl Route {
             Route::Api => "/api/v1/{document}",
             Route::Feed { .. } => "/packages/{name}/feed.atom",
             Route::Badge { .. } => "/packages/{name}/badge.svg",
+            Route::Live { .. } => "/packages/{name}/live",
             Route::Discovery => "/sitemap.xml|robots.txt|opensearch.xml",
             Route::Gallery => "/gallery",
             Route::Asset => "/pkg/{asset}",
@@ -202,7 +209,7 @@ impl Route {
     }
 
     /// Every label [`Route::label`] gives.
-    pub const LABELS: [&'static str; 20] = [
+    pub const LABELS: [&'static str; 21] = [
         "/",
         "/search",
         "/packages/{name}",
@@ -216,6 +223,7 @@ impl Route {
         "/api/v1/{document}",
         "/packages/{name}/feed.atom",
         "/packages/{name}/badge.svg",
+        "/packages/{name}/live",
         "/sitemap.xml|robots.txt|opensearch.xml",
         "/gallery",
         "/pkg/{asset}",
@@ -286,6 +294,7 @@ mod tests {
             Route::ApiPackage { name: "a b".into(), part: "builds" },
             Route::Feed { name: "libstdc++".into() },
             Route::Badge { name: "bash".into() },
+            Route::Live { name: "gtk+".into() },
         ] {
             let href = r.href();
             let (path, query) = href.split_once('?').map_or((href.as_str(), None), |(p, q)| (p, Some(q)));

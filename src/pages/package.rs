@@ -32,6 +32,7 @@ pub fn PackagePage() -> impl IntoView {
     let name = package_name();
     let header = Resource::new(move || name.get(), get_package_header);
     follow_old_fragment(name);
+    crate::hooks::live::follow_live(name);
     view! {
         <SiteHeader/>
         <main class="package-page">

@@ -152,8 +152,12 @@ pub async fn write(
     }
     failures.dedup_by(|a, b| a.to_string() == b.to_string());
     // Delivered at commit to every listener: web replicas drop their cached
-    // pages of these packages, benchmarks time event-to-fresh.
-    db::notify_changed(tx, &names).await?;
+    // pages of these packages, benchmarks time event-to-fresh. Sub-packages
+    // show their source's builds, updates, bugs and sources: a refresh of
+    // those alone (no mdapi snapshot naming them) announces them too.
+    let mut announce: BTreeSet<String> = names.iter().cloned().collect();
+    announce.extend(db::packages::built_from(&mut **tx, source).await?);
+    db::notify_changed(tx, &announce.into_iter().collect::<Vec<_>>()).await?;
     for failure in failures.iter() {
         tracing::warn!(package.name = %source, service = %failure.service, call = %failure.call, error = %failure.reason, "upstream call failed; old data kept");
         db::failures::record(tx, source, failure).await?;

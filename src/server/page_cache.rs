@@ -212,7 +212,12 @@ pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next
     if cache.store_for(status).is_none() {
         return response;
     }
-    let (parts, body) = response.into_parts();
+    let (mut parts, body) = response.into_parts();
+    if matches!(route, Route::PackageData { .. }) && !parts.headers.contains_key(CACHE_CONTROL) {
+        // A page refetches these when its live stream says they changed:
+        // the browser must ask each time (a 304 when nothing did).
+        parts.headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
     let Ok(bytes) = axum::body::to_bytes(body, 32 << 20).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
@@ -332,7 +337,12 @@ pub async fn secure(State(cache): State<PageCache>, request: Request, next: Next
 /// Listens for committed row changes and drops the pages showing them.
 /// Notices missed while the connection was down cannot be known, so a
 /// reconnect clears the whole cache.
-pub async fn follow_changes(pool: sqlx::PgPool, cache: PageCache, stop: tokio_util::sync::CancellationToken) {
+pub async fn follow_changes(
+    pool: sqlx::PgPool,
+    cache: PageCache,
+    live: crate::live::LiveHub,
+    stop: tokio_util::sync::CancellationToken,
+) {
     let mut backoff = std::time::Duration::from_millis(200);
     while !stop.is_cancelled() {
         let mut listener = match sqlx::postgres::PgListener::connect_with(&pool).await {
@@ -350,6 +360,7 @@ pub async fn follow_changes(pool: sqlx::PgPool, cache: PageCache, stop: tokio_ut
         }
         // Whatever changed while not listening is unknown: start clean.
         cache.clear();
+        live.lost();
         backoff = std::time::Duration::from_millis(200);
         loop {
             let notice = tokio::select! {
@@ -357,9 +368,15 @@ pub async fn follow_changes(pool: sqlx::PgPool, cache: PageCache, stop: tokio_ut
                 n = listener.try_recv() => n,
             };
             match notice {
-                Ok(Some(n)) => cache.invalidate(n.payload()),
+                Ok(Some(n)) => {
+                    cache.invalidate(n.payload());
+                    live.notice(n.payload());
+                }
                 // The connection dropped; try_recv reconnects, but notices may be lost.
-                Ok(None) => cache.clear(),
+                Ok(None) => {
+                    cache.clear();
+                    live.lost();
+                }
                 Err(e) => {
                     tracing::warn!(error = %e, "row-change listener failed; reconnecting");
                     break;

@@ -30,6 +30,8 @@ pub struct ServeConfig {
     pub metrics_addr: Option<String>,
     /// Whether to keep a search index (else PostgreSQL answers searches).
     pub search_index: bool,
+    /// Open live streams this process serves.
+    pub live_max_streams: usize,
     pub limits: Limits,
 }
 
@@ -82,6 +84,13 @@ pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router
                 .service(pkg),
         )
         .merge(published)
+        // Live streams are long by design: outside the request timeout and
+        // the render bound, limited by their own cap.
+        .merge(
+            Router::new()
+                .route("/packages/{name}/live", get(crate::live::stream::stream))
+                .with_state(state.live.clone()),
+        )
         .fallback_service(pages)
         .layer(middleware::from_fn(super::metrics::track))
         // Old links and trailing slashes are redirected before routing.
@@ -120,14 +129,20 @@ pub async fn serve(
     let addr = options.site_addr;
     let security = SecurityHeaders::new(args.site_url.starts_with("https://"));
     let cache = PageCache::new(args.page_cache_mb.saturating_mul(1 << 20), security);
-    tokio::spawn(super::page_cache::follow_changes(pool.clone(), cache.clone(), stop.clone()));
     let _ = super::metrics::handle();
     let search = match args.search_index {
         true => crate::search::SearchIndex::start(pool.clone(), stop.clone()),
         false => crate::search::SearchIndex::none(),
     };
     let site_url = args.site_url.trim_end_matches('/').to_string();
-    let state = AppState { pool, site_url, worker, cache, search };
+    let live = crate::live::LiveHub::new(pool.clone(), args.live_max_streams, stop.clone());
+    let state = AppState { pool, site_url, worker, cache, search, live };
+    tokio::spawn(super::page_cache::follow_changes(
+        state.pool.clone(),
+        state.cache.clone(),
+        state.live.clone(),
+        stop.clone(),
+    ));
     if let Some(metrics_addr) = &args.metrics_addr {
         super::health::serve_metrics(metrics_addr, state.clone(), stop.clone()).await;
     }

@@ -14,6 +14,8 @@ pub struct AppState {
     pub cache: super::page_cache::PageCache,
     /// The search index, when this process keeps one.
     pub search: crate::search::SearchIndex,
+    /// The live streams' fan-out.
+    pub live: crate::live::LiveHub,
 }
 
 impl AppState {

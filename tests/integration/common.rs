@@ -89,8 +89,15 @@ pub fn router_with_search(
     let options = LeptosOptions::builder().output_name("fedora-packages").site_root(site_root).build();
     let security = fedora_packages::server::security::SecurityHeaders::new(true);
     let cache = fedora_packages::server::page_cache::PageCache::new(16 << 20, security);
-    let state =
-        AppState { pool, site_url: "https://packages.example.org".into(), worker: Default::default(), cache, search };
+    let live = fedora_packages::live::LiveHub::new(pool.clone(), 64, Default::default());
+    let state = AppState {
+        pool,
+        site_url: "https://packages.example.org".into(),
+        worker: Default::default(),
+        cache,
+        search,
+        live,
+    };
     LAST_STATE.with(|c| *c.borrow_mut() = Some(state.clone()));
     fedora_packages::server::router::build(state, options, limits)
 }

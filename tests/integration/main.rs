@@ -6,6 +6,7 @@ mod bus;
 mod bus_limits;
 mod common;
 mod front_door;
+mod live;
 mod never_stale;
 mod pages;
 mod published;

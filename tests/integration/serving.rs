@@ -71,7 +71,8 @@ async fn a_committed_change_drops_the_cached_page(pool: PgPool) {
     let stop = tokio_util::sync::CancellationToken::new();
     // The test router's cache, told of changes like the server's.
     let cache = super::common::last_cache();
-    tokio::spawn(fedora_packages::server::page_cache::follow_changes(state_pool, cache, stop.clone()));
+    let live = super::common::last_state().live;
+    tokio::spawn(fedora_packages::server::page_cache::follow_changes(state_pool, cache, live, stop.clone()));
     tokio::time::sleep(Duration::from_millis(300)).await;
     let before = get(&app, "/packages/python-requre/builds").await;
     assert!(before.body.contains("python-requre-0.5.0-1.fc33"));
