@@ -8,6 +8,7 @@
 //! ETag of their body. Every answer allows any origin to GET it.
 
 pub mod conditional;
+pub mod docs;
 pub mod documents;
 pub mod error;
 pub mod handlers;

@@ -4,7 +4,6 @@ use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-use crate::pages::api_docs::ApiDocsPage;
 use crate::pages::gallery::{GalleryPage, StoryPage};
 use crate::pages::package::{
     bugs::BugsTab, builds::BuildsTab, changelog::ChangelogTab, contents::ContentsTab, dependencies::DependenciesTab,
@@ -52,7 +51,6 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
-                <Route path=path!("/api") view=ApiDocsPage ssr=SsrMode::Async/>
                 <Route path=path!("/gallery") view=GalleryPage ssr=SsrMode::Async/>
                 <Route path=path!("/gallery/:component/:story") view=StoryPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/packages/:name") view=PackagePage ssr=SsrMode::Async>

@@ -1,13 +1,12 @@
 //! What pages read: tab views assembled from materialized rows. Plain async
 //! functions over the pool, so tests call them without Leptos; the server
 //! functions in `pages/` are thin wrappers around these.
-use serde::de::DeserializeOwned;
 use sqlx::PgPool;
 
 use crate::db;
 use crate::error::AppError;
 use crate::model::release::{choose_branch, order_branches};
-use crate::model::{Overview, PackageHeader, Tab, TabView};
+use crate::model::{Overview, PackageHeader, Tab, TabPayload, TabView};
 
 /// What server functions read with, put in the Leptos context by the router.
 #[derive(Clone)]
@@ -101,7 +100,7 @@ pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<Package
 /// One tab of a package. Builds, updates, bugs and sources come from the
 /// source package's rows; per-release tabs pick `branch` or the default.
 #[tracing::instrument(skip(pool), fields(package.name = %name))]
-pub async fn tab<T: DeserializeOwned>(
+pub async fn tab<T: TabPayload>(
     pool: &PgPool,
     name: &str,
     tab: Tab,
@@ -121,7 +120,19 @@ pub async fn tab<T: DeserializeOwned>(
         Some(row) => (Some(row.fetched_at), Some(row.decode(&format!("{owner}/{}", tab.slug()))?)),
         None => (None, None),
     };
-    Ok(TabView { owner, branch, branches, fetched_at, data })
+    Ok(sealed(TabView { owner, branch, branches, fetched_at, data, digest: 0, headline: None }))
+}
+
+/// The view with its data's digest and headline (see [`TabView`]), once
+/// the data is final.
+fn sealed<T: TabPayload>(mut view: TabView<T>) -> TabView<T> {
+    view.digest = view
+        .data
+        .as_ref()
+        .and_then(|d| serde_json::to_vec(d).ok())
+        .map_or(0, |bytes| xxhash_rust::xxh3::xxh3_64(&bytes));
+    view.headline = view.data.as_ref().and_then(TabPayload::headline);
+    view
 }
 
 /// The overview: a package's own mdapi part, and for a sub-package the source
@@ -151,7 +162,7 @@ pub async fn overview(pool: &PgPool, name: &str, branch: Option<&str>) -> Result
         .unwrap_or_default();
     view.branches = order_branches(&available, &releases);
     view.branch = choose_branch(branch, &view.branches, &releases);
-    Ok(view)
+    Ok(sealed(view))
 }
 
 /// The sources tab, with the commit of the newest build from the builds row.
@@ -164,7 +175,7 @@ pub async fn sources(pool: &PgPool, name: &str) -> Result<TabView<crate::model::
             sources.latest_build_commit = builds.latest_commit();
         }
     }
-    Ok(view)
+    Ok(sealed(view))
 }
 
 /// The newest bus events of the package's source package.

@@ -7,14 +7,14 @@ import AxeBuilder from "@axe-core/playwright";
 
 const PACKAGES = ["python-requre", "python3-requre", "colin"];
 const TABS = ["", "/builds", "/updates", "/bugs", "/contents", "/changelog", "/dependencies", "/sources"];
-const PAGES = ["/", "/search?q=requre", "/search?q=pyhton-requre", "/gallery", "/api"];
+const PAGES = ["/", "/search?q=requre", "/search?q=pyhton-requre", "/gallery"];
 
 async function hydrated(page: Page) {
   await expect(page.locator("html[data-hydrated=true]")).toHaveCount(1, { timeout: 15_000 });
 }
 
 /** Opens `url`, collecting console errors; returns them after the page hydrated. */
-async function open(page: Page, url: string): Promise<string[]> {
+async function open(page: Page, url: string, hydrates = true): Promise<string[]> {
   const errors: string[] = [];
   const onConsole = (m: ConsoleMessage) => {
     if (m.type() === "error") errors.push(m.text());
@@ -22,7 +22,7 @@ async function open(page: Page, url: string): Promise<string[]> {
   page.on("console", onConsole);
   page.on("pageerror", (e) => errors.push(String(e)));
   await page.goto(url);
-  await hydrated(page);
+  if (hydrates) await hydrated(page);
   page.off("console", onConsole);
   return errors;
 }
@@ -39,9 +39,9 @@ async function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
-async function check(page: Page, url: string) {
+async function check(page: Page, url: string, hydrates = true) {
   await page.setViewportSize({ width: 1280, height: 900 });
-  const errors = await open(page, url);
+  const errors = await open(page, url, hydrates);
   // A 404 page logs the failed load of its status; nothing else may.
   expect(errors.filter((e) => !/status of 404/.test(e)), `console errors on ${url}`).toEqual([]);
   expect(await serious(page), `accessibility of ${url}`).toEqual([]);
@@ -105,4 +105,9 @@ test("the builds table is readable at 390 px: one card per build", async ({ page
   await expect(duration).toBeVisible();
   const cell = await duration.boundingBox();
   expect((cell?.x ?? 1000) + (cell?.width ?? 0)).toBeLessThanOrEqual(390);
+});
+
+test("the API docs page (server-rendered, no script) reads well", async ({ page }) => {
+  await check(page, "/api", false);
+  expect(await page.locator("script").count()).toBe(0);
 });

@@ -1,9 +1,8 @@
 use leptos::prelude::*;
-use serde::{de::DeserializeOwned, Serialize};
 
 use super::{ErrorPanel, ReleaseSelector, UpdatedAt};
 use crate::error::AppError;
-use crate::model::{Tab, TabView};
+use crate::model::{Tab, TabPayload, TabView};
 
 /// What a tab's body knows besides its payload.
 #[derive(Debug, Clone, PartialEq)]
@@ -20,7 +19,7 @@ pub struct TabContext {
 #[component]
 pub fn TabContent<T, F, V>(tab: Tab, resource: Resource<Result<TabView<T>, AppError>>, render: F) -> impl IntoView
 where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
+    T: TabPayload + PartialEq,
     F: Fn(T, TabContext) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
@@ -53,14 +52,30 @@ where
     }
 }
 
+/// What the live updates compare of a shown tab.
+#[derive(Clone, PartialEq)]
+struct Shown {
+    at: Option<chrono::DateTime<chrono::Utc>>,
+    digest: u64,
+    headline: Option<String>,
+}
+
 /// Refetches the tab in place when the page's live stream says its rows
 /// were refreshed (even with the same data: the refresh time moves), keeps
 /// the reader's open and closed sections, and returns the polite note
-/// screen readers hear when the rows changed ("New build: …").
-fn follow_changes<T>(tab: Tab, resource: Resource<Result<TabView<T>, AppError>>) -> RwSignal<String>
-where
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
-{
+/// screen readers hear when the rows changed ("New build: …"). The generic
+/// part is this one line: the rest is compiled once, not once per tab.
+fn follow_changes<T: TabPayload>(tab: Tab, resource: Resource<Result<TabView<T>, AppError>>) -> RwSignal<String> {
+    let shown = Signal::derive(move || {
+        resource.with(|r| {
+            let v = r.as_ref()?.as_ref().ok()?;
+            Some(Shown { at: v.fetched_at, digest: v.digest, headline: v.headline.clone() })
+        })
+    });
+    live_note(tab, shown, Callback::new(move |()| resource.refetch()))
+}
+
+fn live_note(tab: Tab, shown: Signal<Option<Shown>>, refetch: Callback<()>) -> RwSignal<String> {
     let note = RwSignal::new(String::new());
     let Some(live) = use_context::<crate::hooks::live::LiveUpdates>() else {
         return note;
@@ -68,31 +83,31 @@ where
     let branch = crate::hooks::branch_param();
     let selector = StoredValue::new(format!("section.tab-content[data-tab={}]", tab.slug()));
     // What the tab showed before the refetch, to tell new rows from a new time.
-    type Seen = (Option<chrono::DateTime<chrono::Utc>>, serde_json::Value);
-    let before = StoredValue::new(None::<Seen>);
+    let before = StoredValue::new(None::<Shown>);
     let open = StoredValue::new(Vec::<(String, bool)>::new());
     Effect::new(move |seen: Option<i64>| {
         let change = live.last.get();
         let id = change.as_ref().map_or(0, |c| c.id);
         if let (Some(seen), Some(change)) = (seen, change) {
             if id != seen && change.touches(tab, branch.get_untracked().as_deref()) {
-                let shown = resource.get_untracked().and_then(|r| r.ok());
-                before.set_value(shown.map(|v| (v.fetched_at, serde_json::to_value(v.data).unwrap_or_default())));
+                before.set_value(shown.get_untracked());
                 open.set_value(crate::hooks::live::details_state(&selector.get_value()));
-                resource.refetch();
+                refetch.run(());
             }
         }
         id
     });
     Effect::new(move |_| {
-        let Some(Ok(view)) = resource.get() else { return };
+        let Some(now) = shown.get() else { return };
         // Still the tab as it was (the refetch has not answered yet).
-        let Some((_, old)) = before.get_value().filter(|(at, _)| *at != view.fetched_at) else { return };
+        let Some(old) = before.get_value().filter(|old| old.at != now.at) else { return };
         before.set_value(None);
         crate::hooks::live::restore_details(selector.get_value(), open.get_value());
-        let new = serde_json::to_value(&view.data).unwrap_or_default();
-        if new != old {
-            note.set(crate::model::live::headline(tab, &old, &new));
+        if old.digest != now.digest {
+            note.set(match now.headline {
+                Some(h) if Some(&h) != old.headline.as_ref() => h,
+                _ => format!("{} changed", tab.label()),
+            });
         }
     });
     note

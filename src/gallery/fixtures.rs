@@ -55,12 +55,22 @@ pub fn view<T>(owner: &str, data: T, branch: Option<&str>, available: &[&str]) -
         branches: order_branches(&available, &releases()),
         fetched_at: Some(at()),
         data: Some(data),
+        digest: 0,
+        headline: None,
     }
 }
 
 /// A view whose row was never fetched.
 pub fn never_fetched<T>(owner: &str) -> TabView<T> {
-    TabView { owner: owner.to_string(), branch: None, branches: Vec::new(), fetched_at: None, data: None }
+    TabView {
+        owner: owner.to_string(),
+        branch: None,
+        branches: Vec::new(),
+        fetched_at: None,
+        data: None,
+        digest: 0,
+        headline: None,
+    }
 }
 
 pub fn builds() -> Builds {

@@ -31,6 +31,10 @@ impl super::TabPayload for Bugs {
     fn is_empty(&self) -> bool {
         self.bugs.is_empty()
     }
+
+    fn headline(&self) -> Option<String> {
+        Some(format!("Bugs changed: {} open", self.bugs.len()))
+    }
 }
 
 impl Bugs {

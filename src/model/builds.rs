@@ -32,6 +32,10 @@ impl super::TabPayload for Builds {
     fn is_empty(&self) -> bool {
         self.builds.is_empty()
     }
+
+    fn headline(&self) -> Option<String> {
+        self.builds.first().map(|b| format!("New build: {}", b.nvr))
+    }
 }
 
 impl Builds {

@@ -42,22 +42,6 @@ pub fn live_path(name: &str) -> String {
     format!("/packages/{}/live", super::url_segment(name))
 }
 
-/// What a screen reader hears when a refreshed tab's rows changed: the
-/// new first row where the tab has a natural one ("New build: …"), else
-/// that the tab changed. `old` and `new` are the tab's data as JSON.
-pub fn headline(tab: Tab, old: &serde_json::Value, new: &serde_json::Value) -> String {
-    let first = |v: &serde_json::Value, list: &str, field: &str| v[list][0][field].as_str().map(String::from);
-    let fresh =
-        |list: &str, field: &str| first(new, list, field).filter(|f| Some(f) != first(old, list, field).as_ref());
-    let specific = match tab {
-        Tab::Builds => fresh("builds", "nvr").map(|nvr| format!("New build: {nvr}")),
-        Tab::Updates => fresh("updates", "alias").map(|alias| format!("New update: {alias}")),
-        Tab::Bugs => new["bugs"].as_array().map(|b| format!("Bugs changed: {} open", b.len())),
-        _ => None,
-    };
-    specific.unwrap_or_else(|| format!("{} changed", tab.label()))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,15 +64,5 @@ mod tests {
         assert!(!change.touches(Tab::Bugs, None));
         assert!(LiveChange::everything(1, String::new()).touches(Tab::Sources, Some("f41")));
         assert_eq!(live_path("gtk+"), "/packages/gtk+/live");
-    }
-
-    #[test]
-    fn headlines_name_the_new_row() {
-        let old = serde_json::json!({"builds": [{"nvr": "a-1-1"}]});
-        let new = serde_json::json!({"builds": [{"nvr": "a-2-1"}, {"nvr": "a-1-1"}]});
-        assert_eq!(headline(Tab::Builds, &old, &new), "New build: a-2-1");
-        // Same first row, other changes.
-        assert_eq!(headline(Tab::Builds, &new, &new), "Builds changed");
-        assert_eq!(headline(Tab::Changelog, &old, &new), "Changelog changed");
     }
 }

@@ -47,4 +47,11 @@ pub struct TabView<T> {
     /// When the row was last refreshed; `None` when it has never been fetched.
     pub fetched_at: Option<DateTime<Utc>>,
     pub data: Option<T>,
+    /// A hash of `data`: an open tab that refetched itself tells new rows
+    /// from a new refresh time by it, without comparing the data.
+    #[serde(default)]
+    pub digest: u64,
+    /// The row a reader would call new ("New build: …"), said when the rows changed.
+    #[serde(default)]
+    pub headline: Option<String>,
 }

@@ -87,6 +87,12 @@ pub trait TabPayload: Serialize + DeserializeOwned + Default + Clone + Send + Sy
     /// Nothing to show: the only state a "not found" answer may replace
     /// (an absent answer never blanks real data).
     fn is_empty(&self) -> bool;
+
+    /// The row a reader would call new, said (politely) when an open tab
+    /// updates itself with changed rows, e.g. "New build: foo-1.2-1.fc43".
+    fn headline(&self) -> Option<String> {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -16,6 +16,10 @@ impl super::TabPayload for Updates {
     fn is_empty(&self) -> bool {
         self.updates.is_empty()
     }
+
+    fn headline(&self) -> Option<String> {
+        self.updates.first().map(|u| format!("New update: {}", u.alias))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -84,6 +84,7 @@ pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router
                 .service(pkg),
         )
         .merge(published)
+        .merge(Router::new().route("/api", get(crate::api::docs::page)).with_state(options.clone()))
         // Live streams are long by design: outside the request timeout and
         // the render bound, limited by their own cap.
         .merge(

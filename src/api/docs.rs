@@ -1,44 +1,43 @@
-//! `/api`: the public API in words, drawn from its OpenAPI document. Plain
-//! server-rendered HTML with the site's stylesheet: no third-party script,
-//! nothing the site's Content-Security-Policy forbids.
+//! `/api`: the public API in words, drawn from its OpenAPI document and
+//! rendered on the server only: plain HTML with the site's stylesheet and
+//! no script at all, so the site's Content-Security-Policy has nothing to
+//! allow and the browser bundle nothing to carry.
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta};
+use leptos_meta::HashedStylesheet;
 
-use crate::components::{set_status, ErrorPanel, PageTitle, SiteHeader};
-use crate::error::AppError;
+use super::conditional;
 use crate::model::api_reference::{ApiReference, Operation, SchemaDoc};
 
 /// Where the machine-readable description lives.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
 
-/// The API's operations and schemas.
-#[server(endpoint = "reference", input = server_fn::codec::GetUrl)]
-pub async fn get_api_reference() -> Result<ApiReference, AppError> {
-    Ok(crate::api::openapi::reference())
+const DESCRIPTION: &str =
+    "The Fedora Packages JSON API: packages, tabs, events, search and suggestions, described by OpenAPI 3.1.";
+
+pub async fn page(State(options): State<LeptosOptions>, headers: HeaderMap) -> Response {
+    conditional::respond(&headers, StatusCode::OK, "text/html; charset=utf-8", conditional::HOURLY, render(&options))
 }
 
-#[component]
-pub fn ApiDocsPage() -> impl IntoView {
-    let reference = Resource::new(|| (), |_| get_api_reference());
-    view! {
-        <PageTitle text="API — Fedora Packages".to_string()/>
-        <Meta name="description" content="The Fedora Packages JSON API: packages, tabs, events, search and suggestions, described by OpenAPI 3.1."/>
-        <Link rel="alternate" type_="application/json" href=OPENAPI_PATH/>
-        <SiteHeader/>
-        <main class="api-docs">
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match reference.await {
-                        Ok(r) => view! { <Reference reference=r/> }.into_any(),
-                        Err(error) => {
-                            set_status(500);
-                            view! { <ErrorPanel error retry=move || reference.refetch()/> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
-        </main>
-    }
+/// The whole document.
+pub fn render(options: &LeptosOptions) -> String {
+    let reference = super::openapi::reference();
+    Owner::new().with(|| {
+        let stylesheet = view! { <HashedStylesheet options=options.clone() id="leptos"/> }.to_html();
+        let body = view! { <Reference reference/> }.to_html();
+        format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"/>\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\
+             <title>API — Fedora Packages</title><meta name=\"description\" content=\"{DESCRIPTION}\"/>\
+             <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"/>\
+             <link rel=\"search\" type=\"application/opensearchdescription+xml\" title=\"Fedora Packages\" href=\"/opensearch.xml\"/>\
+             <link rel=\"alternate\" type=\"application/json\" href=\"{OPENAPI_PATH}\"/>{stylesheet}</head>\
+             <body><header class=\"site-header\"><a class=\"site-name\" href=\"/\">Fedora Packages</a></header>\
+             <main class=\"api-docs\">{body}</main></body></html>"
+        )
+    })
 }
 
 /// The whole reference: introduction, operations, schemas.
