@@ -13,6 +13,7 @@ pub mod documents;
 pub mod error;
 pub mod handlers;
 pub mod openapi;
+pub mod reference;
 
 use axum::http::{header, Method};
 use axum::routing::get;

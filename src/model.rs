@@ -1,7 +1,6 @@
 //! Payload types shared by the server and the browser: one type per tab,
 //! stored as the JSONB `payload` of a tab row and returned by server functions.
 
-pub mod api_reference;
 mod bugs;
 mod builds;
 mod changelog;

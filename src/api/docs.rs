@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos_meta::HashedStylesheet;
 
 use super::conditional;
-use crate::model::api_reference::{ApiReference, Operation, SchemaDoc};
+use super::reference::{ApiReference, Operation, SchemaDoc};
 
 /// Where the machine-readable description lives.
 pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";

@@ -72,18 +72,9 @@ fn tab_data() -> utoipa::openapi::schema::AnyOfBuilder {
     any.item(ObjectBuilder::new().schema_type(Type::Null))
 }
 
-/// The schema name of a tab's payload.
+/// The schema name of a tab's payload: its type's name, which is the tab's label.
 pub fn payload_schema(tab: Tab) -> &'static str {
-    match tab {
-        Tab::Overview => "Overview",
-        Tab::Builds => "Builds",
-        Tab::Updates => "Updates",
-        Tab::Bugs => "Bugs",
-        Tab::Contents => "Contents",
-        Tab::Changelog => "Changelog",
-        Tab::Dependencies => "Dependencies",
-        Tab::Sources => "Sources",
-    }
+    tab.label()
 }
 
 /// The newest bus events about a package's source package (at most 20 are kept).

@@ -7,7 +7,7 @@ use serde_json::Value;
 use utoipa::OpenApi;
 
 use super::handlers;
-use crate::model::api_reference::{ApiReference, Field, Operation, Parameter, ResponseDoc, SchemaDoc};
+use super::reference::{ApiReference, Field, Operation, Parameter, ResponseDoc, SchemaDoc};
 use crate::model::{Bugs, Builds, Changelog, Contents, Dependencies, Overview, Sources, Updates};
 
 #[derive(OpenApi)]

@@ -29,13 +29,7 @@ pub async fn index(State(state): State<ReadContext>, headers: HeaderMap) -> Resp
             // An empty site still lists its (empty) first file.
             let chunks = if chunks.is_empty() { vec![(0, None)] } else { chunks };
             for (n, changed) in chunks {
-                w.create_element("sitemap").write_inner_content(|w| {
-                    xml::text(w, "loc", &format!("{site}{}", chunk_path(n)))?;
-                    match changed {
-                        Some(at) => xml::text(w, "lastmod", &xml::date(at)),
-                        None => Ok(()),
-                    }
-                })?;
+                entry(w, "sitemap", &format!("{site}{}", chunk_path(n)), changed)?;
             }
             Ok(())
         })?;
@@ -60,19 +54,30 @@ pub async fn chunk(State(state): State<ReadContext>, Path(file): Path<String>, h
     let body = xml::document(|w| {
         w.create_element("urlset").with_attribute(("xmlns", NS)).write_inner_content(|w| {
             for (name, changed) in &packages {
-                w.create_element("url").write_inner_content(|w| {
-                    xml::text(w, "loc", &format!("{site}{}", Tab::Overview.href(name)))?;
-                    match changed {
-                        Some(at) => xml::text(w, "lastmod", &xml::date(*at)),
-                        None => Ok(()),
-                    }
-                })?;
+                entry(w, "url", &format!("{site}{}", Tab::Overview.href(name)), *changed)?;
             }
             Ok(())
         })?;
         Ok(())
     });
     respond(&headers, body)
+}
+
+/// `<sitemap>` or `<url>`: where, and when it last changed.
+fn entry(
+    w: &mut xml::Xml,
+    tag: &str,
+    loc: &str,
+    changed: Option<chrono::DateTime<chrono::Utc>>,
+) -> std::io::Result<()> {
+    w.create_element(tag).write_inner_content(|w| {
+        xml::text(w, "loc", loc)?;
+        match changed {
+            Some(at) => xml::text(w, "lastmod", &xml::date(at)),
+            None => Ok(()),
+        }
+    })?;
+    Ok(())
 }
 
 /// Where chunk `n` is served.

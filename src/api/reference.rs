@@ -1,7 +1,9 @@
+//! The outline of the OpenAPI document that the docs page renders.
 use serde::{Deserialize, Serialize};
 
 /// The public API in words, as the docs page (`/api`) shows it: drawn
-/// from the OpenAPI document, so the page and the document never differ.
+/// from the OpenAPI document (`openapi::reference`), so the page and the
+/// document never differ.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ApiReference {
     pub title: String,
