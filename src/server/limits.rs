@@ -22,6 +22,8 @@ use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
 
+use super::page_cache::PageCache;
+
 /// The limits, all settings of `serve`.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -134,10 +136,13 @@ fn too_many(error: GovernorError) -> Response<Body> {
 
 /// Serves `app` on `listener` (HTTP/1.1 and HTTP/2 without TLS), each
 /// connection's headers due within `header_read_timeout`, until `stop`;
-/// then finishes what is in flight (for at most `drain`).
+/// then finishes what is in flight (for at most `drain`). A page `cache`
+/// hit is answered here, before the router: routing, middleware boxing and
+/// the body conversion cost more than the hit itself.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
+    cache: PageCache,
     header_read_timeout: Duration,
     stop: CancellationToken,
     drain: Duration,
@@ -160,10 +165,17 @@ pub async fn serve(
             },
         };
         let app = app.clone();
+        let cache = cache.clone();
         let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
-            request.extensions_mut().insert(ConnectInfo(peer));
-            let mut app = app.clone();
-            async move { Ok::<_, Infallible>(app.call(request.map(Body::new)).await.unwrap_or_else(|e| match e {})) }
+            let hit = cache.answer(&request);
+            let mut app = hit.is_none().then(|| app.clone());
+            async move {
+                let Some(app) = app.as_mut() else {
+                    return Ok::<_, Infallible>(hit.unwrap_or_default());
+                };
+                request.extensions_mut().insert(ConnectInfo(peer));
+                Ok(app.call(request.map(Body::new)).await.unwrap_or_else(|e| match e {}))
+            }
         });
         let connection = builder.serve_connection_with_upgrades(TokioIo::new(stream), service).into_owned();
         let connection = graceful.watch(connection);

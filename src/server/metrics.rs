@@ -57,7 +57,7 @@ pub fn record(route: &'static str, status: StatusCode, started: Instant) {
         all
     });
     let elapsed = started.elapsed().as_secs_f64();
-    match handles.iter().find(|(r, c, _)| *r == route && *c == status.as_u16()) {
+    match handles.iter().find(|(r, c, _)| *c == status.as_u16() && *r == route) {
         Some((_, _, h)) => h.record(elapsed),
         None => metrics::histogram!("http_request_duration_seconds", "route" => route, "status" => status.as_u16().to_string())
             .record(elapsed),

@@ -155,6 +155,34 @@ impl PageCache {
     pub fn security(&self) -> &SecurityHeaders {
         &self.security
     }
+
+    /// The cached answer to a GET or HEAD, if there is one. The server calls
+    /// this before the router (see `limits::serve`), so a hit costs a parse,
+    /// a lookup and a header-map copy, and nothing else.
+    pub fn answer<B>(&self, request: &axum::http::Request<B>) -> Option<Response> {
+        let head = request.method() == Method::HEAD;
+        if request.method() != Method::GET && !head {
+            return None;
+        }
+        let uri = request.uri();
+        if uri.path_and_query().map_or(0, |p| p.as_str().len()) > super::router::MAX_URI_BYTES {
+            return None;
+        }
+        let started = std::time::Instant::now();
+        let route = Route::parse(uri.path(), uri.query());
+        if matches!(route, Route::PackageUnknown { .. })
+            && (uri.path().ends_with('/') || crate::model::old_links::redirect(uri.path(), uri.query()).is_some())
+        {
+            // Redirected before routing: a cached 404 about the package must not shadow that.
+            return None;
+        }
+        let (package, key) = key_of(&route, uri.query())?;
+        let page = self.get(&package, &key)?;
+        let headers = request.headers();
+        let response = respond(&page, Encoding::preferred(headers), headers.get(IF_NONE_MATCH), head);
+        super::metrics::record(route.label(), response.status(), started);
+        Some(response)
+    }
 }
 
 /// What the cache files a URL under: the package, and what the page reads
@@ -178,15 +206,17 @@ pub fn key_of(route: &Route, query: Option<&str>) -> Option<(String, String)> {
 
 /// Serves cacheable GETs and HEADs from the cache (304 for a matching
 /// `If-None-Match`), renders and stores them otherwise. The outermost
-/// layer: a hit skips routing and every other middleware, so it costs about
-/// what a static file does.
+/// layer: a hit skips every other middleware. (The server answers hits
+/// before the router even runs; this catches requests handed to the router
+/// in-process, as the tests do.)
 pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next: Next) -> Response {
-    let started = std::time::Instant::now();
     if request.uri().path_and_query().map_or(0, |p| p.as_str().len()) > super::router::MAX_URI_BYTES {
         return (StatusCode::URI_TOO_LONG, "URI too long\n").into_response();
     }
-    let head = request.method() == Method::HEAD;
-    if request.method() != Method::GET && !head {
+    if let Some(hit) = cache.answer(&request) {
+        return hit;
+    }
+    if request.method() != Method::GET {
         return next.run(request).await;
     }
     let route = Route::parse(request.uri().path(), request.uri().query());
@@ -195,14 +225,6 @@ pub async fn serve_cached(State(cache): State<PageCache>, request: Request, next
     };
     let encoding = Encoding::preferred(request.headers());
     let if_none_match = request.headers().get(IF_NONE_MATCH).cloned();
-    if let Some(page) = cache.get(&package, &key) {
-        let response = respond(&page, encoding, if_none_match.as_ref(), head);
-        super::metrics::record(route.label(), response.status(), started);
-        return response;
-    }
-    if head {
-        return next.run(request).await;
-    }
     let generation = cache.generation.load(Ordering::SeqCst);
     // Rendered uncompressed: the cache keeps its own compressed variants.
     let mut request = request;
@@ -433,6 +455,18 @@ mod tests {
         let head = respond(&p, Encoding::Brotli, None, true);
         assert_eq!(head.status(), StatusCode::OK);
         assert_eq!(head.headers()[CONTENT_ENCODING], "br");
+    }
+
+    #[test]
+    fn a_cached_404_does_not_shadow_a_redirect() {
+        let cache = PageCache::new(1 << 20, SecurityHeaders::new(false));
+        let g = cache.generation.load(Ordering::SeqCst);
+        cache.put("bash", "(unknown tab)|".into(), page(StatusCode::NOT_FOUND, b"no"), g);
+        let get = |path: &str| cache.answer(&axum::http::Request::get(path).body(()).unwrap()).map(|r| r.status());
+        assert_eq!(get("/packages/bash/nonsense"), Some(StatusCode::NOT_FOUND));
+        assert_eq!(get("/packages/bash/bugs/all"), None, "an old link, redirected by the router");
+        assert_eq!(get("/packages/bash/"), None, "a trailing slash, redirected by the router");
+        assert!(cache.answer(&axum::http::Request::post("/packages/bash/nonsense").body(()).unwrap()).is_none());
     }
 
     #[test]
