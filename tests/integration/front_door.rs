@@ -272,6 +272,7 @@ async fn a_request_whose_headers_never_finish_is_dropped(pool: PgPool) {
     tokio::spawn(fedora_packages::server::limits::serve(
         listener,
         app,
+        super::common::last_cache(),
         Duration::from_millis(500),
         stop.clone(),
         Duration::from_secs(1),
@@ -283,6 +284,55 @@ async fn a_request_whose_headers_never_finish_is_dropped(pool: PgPool) {
     let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut buf)).await;
     assert!(read.is_ok(), "the connection is closed, not held");
     assert!(started.elapsed() < Duration::from_secs(5));
+    stop.cancel();
+}
+
+/// Hits are answered by the server before the router: over the wire they
+/// carry the same headers, validators and status as the first render.
+#[sqlx::test(migrations = "./migrations")]
+async fn cache_hits_over_the_wire_answer_like_the_render(pool: PgPool) {
+    load_demo(&pool).await;
+    let app = router(pool);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let cache = super::common::last_cache();
+    tokio::spawn(fedora_packages::server::limits::serve(
+        listener,
+        app,
+        cache.clone(),
+        Duration::from_secs(5),
+        stop.clone(),
+        Duration::from_secs(1),
+    ));
+    let client = reqwest::Client::builder().no_gzip().no_brotli().build().unwrap();
+    let url = |path: &str| format!("http://{addr}{path}");
+    let first = client.get(url("/packages/python-requre/builds")).send().await.unwrap();
+    assert_eq!(first.status(), 200);
+    let rendered = first.headers().clone();
+    let body = first.text().await.unwrap();
+    assert!(cache.answer(&axum::http::Request::get("/packages/python-requre/builds").body(()).unwrap()).is_some());
+    let hit = client.get(url("/packages/python-requre/builds?utm=x")).send().await.unwrap();
+    assert_eq!(hit.status(), 200);
+    for name in
+        ["etag", "content-security-policy", "x-content-type-options", "referrer-policy", "vary", "cache-control"]
+    {
+        assert_eq!(hit.headers().get(name), rendered.get(name), "{name}");
+    }
+    let etag = rendered["etag"].to_str().unwrap().to_string();
+    assert_eq!(hit.text().await.unwrap(), body);
+    let revalidated =
+        client.get(url("/packages/python-requre/builds")).header("if-none-match", &etag).send().await.unwrap();
+    assert_eq!(revalidated.status(), 304);
+    let head = client.head(url("/packages/python-requre/builds")).send().await.unwrap();
+    assert_eq!((head.status(), head.headers().get("etag")), (reqwest::StatusCode::OK, rendered.get("etag")));
+    // A cached 404 about a package does not stand in for an old link's redirect.
+    let none = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    assert_eq!(none.get(url("/packages/python-requre/nonsense")).send().await.unwrap().status(), 404);
+    assert_eq!(none.get(url("/packages/python-requre/nonsense")).send().await.unwrap().status(), 404);
+    let old = none.get(url("/packages/python-requre/bugs/all")).send().await.unwrap();
+    assert_eq!(old.status(), 301);
+    assert_eq!(old.headers()["location"], "/packages/python-requre/bugs");
     stop.cancel();
 }
 

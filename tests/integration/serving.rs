@@ -49,6 +49,10 @@ async fn etags_answer_304_and_pages_come_compressed(pool: PgPool) {
     let etag = api.headers["etag"].to_str().unwrap().to_string();
     let api2 = get_with(&app, "/api/tab/builds?name=python-requre", &[json, ("if-none-match", &etag)]).await;
     assert_eq!(api2.status, StatusCode::NOT_MODIFIED);
+    // An open tab refetches these when its live stream says so: the browser
+    // must revalidate every time, whether the answer was rendered or cached.
+    assert_eq!(api.headers["cache-control"], "no-cache");
+    assert_eq!(api2.headers["cache-control"], "no-cache");
 }
 
 /// The raw (still compressed) body of a response.
