@@ -95,8 +95,24 @@ impl Route {
     /// The route of a request path (not decoded) and its query string.
     pub fn parse(path: &str, query: Option<&str>) -> Route {
         let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
-        let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-        match segments.as_slice() {
+        // Every route has a few segments: held on the stack (this runs on
+        // every cache hit); a longer path goes to the heap.
+        let mut few = [""; 6];
+        let mut count = 0;
+        let mut split = path.trim_start_matches('/').split('/');
+        let mut many = Vec::new();
+        for segment in split.by_ref() {
+            if count == few.len() {
+                many.extend_from_slice(&few);
+                many.push(segment);
+                many.extend(split.by_ref());
+                break;
+            }
+            few[count] = segment;
+            count += 1;
+        }
+        let segments: &[&str] = if many.is_empty() { &few[..count] } else { &many };
+        match segments {
             [""] => Route::Home,
             ["search"] => Route::Search,
             ["packages", "s", query, ..] => Route::OldSearch { query: decode(query) },
@@ -260,6 +276,19 @@ mod tests {
         assert_eq!(Route::parse("/search", Some("q=x")).package(), None);
         assert_eq!(Route::parse("/api/suggest", Some("query=x")), Route::ServerFn);
         assert_eq!(Route::parse("/packages/x/relationships", None).label(), "/packages/{name}/{tab}");
+    }
+
+    #[test]
+    fn long_paths_parse_like_short_ones() {
+        assert_eq!(Route::parse("/packages/bash/a/b/c/d/e/f/g", None), Route::PackageUnknown { name: "bash".into() });
+        assert_eq!(Route::parse("/packages/s/q/b/c/d/e/f/g", None), Route::OldSearch { query: "q".into() });
+        assert_eq!(Route::parse("/api/v1/packages/x/y/z/w/q/r", None), Route::Api);
+        assert_eq!(Route::parse("/api/tab/builds/a/b/c/d/e", Some("name=x")), Route::ServerFn);
+        assert_eq!(Route::parse("/pkg/a/b/c/d/e/f/g.js", None), Route::Asset);
+        assert_eq!(
+            Route::parse("/packages/bash/builds", None),
+            Route::Package { name: "bash".into(), tab: Tab::Builds }
+        );
     }
 
     #[test]
