@@ -263,9 +263,15 @@ async fn owner_of(pool: &PgPool, name: &str, tab: Tab) -> Result<String, AppErro
     Ok(if tab.of_source() { row.source_name } else { row.name })
 }
 
+/// One recorded bus event with its permanent id, as feeds show it.
+pub use crate::db::published::FeedEvent;
+
+/// Events kept per package: all a feed or the API can show.
+pub const EVENTS_KEPT: i64 = db::events::KEEP_PER_PACKAGE;
+
 /// The newest events of a package's source package, with their permanent
 /// ids (for its feed); `NotFound` for an unknown name.
-pub async fn feed_events(pool: &PgPool, name: &str, limit: i64) -> Result<Vec<db::published::FeedEvent>, AppError> {
+pub async fn feed_events(pool: &PgPool, name: &str, limit: i64) -> Result<Vec<FeedEvent>, AppError> {
     let owner = owner_of(pool, name, Tab::Builds).await?;
     Ok(db::published::events(pool, &owner, limit).await?)
 }

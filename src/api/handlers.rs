@@ -164,7 +164,7 @@ pub async fn events(
 ) -> Result<Json<EventsDocument>, ApiError> {
     let name = path_name(name)?;
     let header = read::header(&state.pool, &name, &state.site_url).await?;
-    let events = read::events(&state.pool, &name, crate::db::events::KEEP_PER_PACKAGE).await?;
+    let events = read::events(&state.pool, &name, read::EVENTS_KEPT).await?;
     Ok(Json(EventsDocument { package: header.name, owner: header.source_name, events }))
 }
 

@@ -12,7 +12,7 @@ use crate::read;
 use crate::read::ReadContext;
 
 /// Entries in a feed (all the events kept).
-const ENTRIES: i64 = crate::db::events::KEEP_PER_PACKAGE;
+const ENTRIES: i64 = read::EVENTS_KEPT;
 
 pub const CONTENT_TYPE: &str = "application/atom+xml; charset=utf-8";
 
@@ -43,7 +43,7 @@ pub fn write(
     header: &PackageHeader,
     site: &str,
     updated: chrono::DateTime<chrono::Utc>,
-    events: &[crate::db::published::FeedEvent],
+    events: &[read::FeedEvent],
 ) -> std::io::Result<Vec<u8>> {
     let page = format!("{site}{}", Tab::Overview.href(&header.name));
     let self_url = format!("{site}/packages/{}/feed.atom", url_segment(&header.name));
@@ -73,13 +73,7 @@ pub fn write(
     })
 }
 
-fn entry(
-    w: &mut Xml,
-    header: &PackageHeader,
-    site: &str,
-    feed_url: &str,
-    e: &crate::db::published::FeedEvent,
-) -> std::io::Result<()> {
+fn entry(w: &mut Xml, header: &PackageHeader, site: &str, feed_url: &str, e: &read::FeedEvent) -> std::io::Result<()> {
     let tab = tab_for_topic(&e.topic);
     w.create_element("entry").write_inner_content(|w| {
         // The event's row id names it for good; the feed's URL makes it global.
