@@ -169,11 +169,16 @@ impl PageCache {
             return None;
         }
         let started = std::time::Instant::now();
+        // The router redirects these before routing (`router::canonical_path`):
+        // a cached page must not shadow that. Every trailing slash is one;
+        // old links are, among cacheable routes, only ever "unknown tab" paths.
+        if uri.path().len() > 1 && uri.path().ends_with('/') {
+            return None;
+        }
         let route = Route::parse(uri.path(), uri.query());
         if matches!(route, Route::PackageUnknown { .. })
-            && (uri.path().ends_with('/') || crate::model::old_links::redirect(uri.path(), uri.query()).is_some())
+            && crate::model::old_links::redirect(uri.path(), uri.query()).is_some()
         {
-            // Redirected before routing: a cached 404 about the package must not shadow that.
             return None;
         }
         let (package, key) = key_of(&route, uri.query())?;
@@ -481,6 +486,9 @@ mod tests {
         assert_eq!(get("/packages/bash/nonsense"), Some(StatusCode::NOT_FOUND));
         assert_eq!(get("/packages/bash/bugs/all"), None, "an old link, redirected by the router");
         assert_eq!(get("/packages/bash/"), None, "a trailing slash, redirected by the router");
+        cache.put("bash", "v1/|".into(), page(StatusCode::OK, b"{}"), g);
+        assert_eq!(get("/api/v1/packages/bash"), Some(StatusCode::OK));
+        assert_eq!(get("/api/v1/packages/bash/"), None, "any trailing slash, not only a package page's");
         assert!(cache.answer(&axum::http::Request::post("/packages/bash/nonsense").body(()).unwrap()).is_none());
     }
 
