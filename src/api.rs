@@ -34,6 +34,7 @@ pub fn router(state: ReadContext) -> Router {
         .route("/api/v1/openapi.json", get(handlers::openapi_json))
         .route("/api/v1/search", get(handlers::search))
         .route("/api/v1/suggest", get(handlers::suggest))
+        .route("/api/v1/provides", get(handlers::provides))
         .route("/api/v1/packages/{name}", get(handlers::package))
         .route("/api/v1/packages/{name}/events", get(handlers::events))
         .route("/api/v1/packages/{name}/{tab}", get(handlers::tab))

@@ -9,7 +9,7 @@ use crate::pages::package::{
     bugs::BugsTab, builds::BuildsTab, changelog::ChangelogTab, contents::ContentsTab, dependencies::DependenciesTab,
     overview::OverviewTab, sources::SourcesTab, updates::UpdatesTab, PackagePage,
 };
-use crate::pages::{home::HomePage, not_found::NotFoundPage, search::SearchPage};
+use crate::pages::{home::HomePage, not_found::NotFoundPage, provides::ProvidesPage, search::SearchPage};
 
 /// The document around every page, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                <Route path=path!("/provides") view=ProvidesPage ssr=SsrMode::Async/>
                 <Route path=path!("/gallery") view=GalleryPage ssr=SsrMode::Async/>
                 <Route path=path!("/gallery/:component/:story") view=StoryPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/packages/:name") view=PackagePage ssr=SsrMode::Async>

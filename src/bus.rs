@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod consumer;
 pub mod message;
+pub mod repos;
 pub mod status;
 pub mod sweep;
 pub mod topics;
@@ -46,6 +47,8 @@ pub struct BusConfig {
     /// Delay before each retry of a message whose upstream fetch failed;
     /// after the last, the message is dead-lettered.
     pub retry_delays: Vec<Duration>,
+    /// How often every active branch's repositories are read; never when `None`.
+    pub repos_every: Option<Duration>,
     pub sweep: sweep::SweepConfig,
 }
 
@@ -63,6 +66,7 @@ impl Default for BusConfig {
             max_message_bytes: 1 << 20,
             concurrency: 32,
             retry_delays: [5, 30, 120, 600, 1800].map(Duration::from_secs).to_vec(),
+            repos_every: None,
             sweep: sweep::SweepConfig::default(),
         }
     }
@@ -101,8 +105,11 @@ pub async fn run_worker(
 ) -> Result<(), BusError> {
     status.set_running(true);
     let sweep = tokio::spawn(sweep::run(pool.clone(), upstream.clone(), config.sweep.clone(), stop.clone()));
+    let repos =
+        tokio::spawn(repos::run(pool.clone(), upstream.clone(), config.repos_every, config.concurrency, stop.clone()));
     let result = consumer::run(pool, upstream, config, status.clone(), stop).await;
     let _ = sweep.await;
+    let _ = repos.await;
     status.set_running(false);
     result
 }

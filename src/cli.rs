@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `worker`, `sync`, `migrate`,
+//! The command line: `serve` (the default), `worker`, `sync`, `repos`, `migrate`,
 //! `load-demo`, `upstream-replay`, `precompress`. `config` is the one clap
 //! struct; `commands` holds what each command does beyond wiring.
 
@@ -63,6 +63,11 @@ pub async fn run(stop: CancellationToken) -> anyhow::Result<()> {
             tracing::info!(addr = %args.addr, dir = %args.dir.display(), "serving recorded upstream responses");
             let faults = Faults::delayed(std::time::Duration::from_millis(args.delay_ms));
             crate::dev::replay::serve(args.dir, listener, faults, stop).await.context("replay server failed")
+        }
+        Command::Repos(args) => {
+            let pool = commands::open_database(&cli.db, true).await?;
+            let upstream = Upstream::new(&args.upstream.config())?;
+            commands::repos(&pool, &upstream, args.branches).await
         }
         Command::Sync(args) => {
             let pool = commands::open_database(&cli.db, true).await?;

@@ -7,6 +7,7 @@ pub mod live;
 pub mod packages;
 pub mod published;
 pub mod releases;
+pub mod repodata;
 pub mod search;
 pub mod settings;
 pub mod sweep;

@@ -11,6 +11,9 @@ pub enum AppError {
     /// The server failed (database down, unreadable row); logged server-side.
     #[error("the server could not load this page")]
     Internal,
+    /// The request asks for something malformed (a bad query parameter).
+    #[error("{0}")]
+    BadRequest(String),
     /// The request never got an answer (network, server function transport).
     #[error("the request failed: {0}")]
     Request(String),

@@ -15,7 +15,7 @@ struct Entry {
     stories: fn() -> Vec<(&'static str, StoryProps)>,
 }
 
-const ENTRIES: [Entry; 20] = [
+const ENTRIES: [Entry; 21] = [
     Entry { component: "OverviewBody", file: "src/components/tabs/overview.rs", stories: overview },
     Entry { component: "RecentEvents", file: "src/components/tabs/overview.rs", stories: recent_events },
     Entry { component: "BuildsBody", file: "src/components/tabs/builds.rs", stories: builds },
@@ -34,6 +34,7 @@ const ENTRIES: [Entry; 20] = [
     Entry { component: "SearchBox", file: "src/components/search_box.rs", stories: search_box },
     Entry { component: "SiteHeader", file: "src/components/site_header.rs", stories: site_header },
     Entry { component: "SearchResultsList", file: "src/components/search_results.rs", stories: search_results },
+    Entry { component: "ProvidesResultsList", file: "src/components/provides_results.rs", stories: provides_results },
     Entry { component: "ErrorPanel", file: "src/components/error_panel.rs", stories: error_panel },
     Entry { component: "BadgeSnippet", file: "src/components/badge_snippet.rs", stories: badge_snippet },
 ];
@@ -196,6 +197,7 @@ fn dependencies() -> Vec<(&'static str, StoryProps)> {
         ("empty", loaded(BINARY, d(Dependencies::default(), "rawhide"))),
         ("long", loaded(BINARY, d(fx::many_dependencies(), "rawhide"))),
         ("hostile", loaded(BINARY, d(fx::hostile_dependencies(), "rawhide"))),
+        ("source-with-build-requires", loaded(SOURCE, d(fx::dependencies_with_build_requires(), "rawhide"))),
     ];
     v.extend(frame_states(Tab::Dependencies, TabData::Dependencies(fx::never_fetched(BINARY))));
     v
@@ -311,6 +313,21 @@ fn site_header() -> Vec<(&'static str, StoryProps)> {
     vec![
         ("typical", StoryProps::SiteHeader { query: String::new() }),
         ("with-a-query", StoryProps::SiteHeader { query: "requre".into() }),
+    ]
+}
+
+fn provides_results() -> Vec<(&'static str, StoryProps)> {
+    let p = |results| StoryProps::ProvidesResults { results };
+    let mut hostile = fx::provides_results("/usr/bin/packit", 2);
+    hostile.hits[0].matched = format!("/usr/share/{}/{}", fx::HOSTILE, fx::long_word());
+    hostile.hits[1].package = fx::HOSTILE.to_string();
+    vec![
+        ("typical", p(fx::provides_results("/usr/bin/packit", 2))),
+        ("capability-from-words", p(fx::provides_results("python module requre", 2))),
+        ("nothing-found", p(fx::provides_results("/usr/bin/rg", 0))),
+        ("not-read-yet", p(fx::provides_unread())),
+        ("long", p(fx::provides_results("python", 100))),
+        ("hostile", p(hostile)),
     ]
 }
 

@@ -5,4 +5,5 @@ pub mod gallery;
 pub mod home;
 pub mod not_found;
 pub mod package;
+pub mod provides;
 pub mod search;

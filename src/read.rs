@@ -334,3 +334,43 @@ pub async fn live_change(
     let version = db::packages::get(pool, name).await?.map(|p| p.version_label).unwrap_or_default();
     Ok(Some(LiveChange { id, tabs, version }))
 }
+
+/// "What provides it": the newest packages of the active branches (or one)
+/// owning a path or providing a capability. An unknown branch is a bad request.
+#[tracing::instrument(skip(pool))]
+pub async fn provides(
+    pool: &PgPool,
+    query: crate::model::provides::ProvidesQuery,
+) -> Result<crate::model::provides::ProvidesResults, AppError> {
+    use crate::model::provides::{ProvidesHit, ProvidesResults, PER_PAGE};
+    let mut branches = db::repodata::branches(pool).await?;
+    let releases = db::releases::all(pool).await?;
+    // Newest first, as the release selector orders them.
+    branches.sort_by_key(|b| std::cmp::Reverse(releases.iter().find(|r| &r.branch == b).map(|r| r.rank).unwrap_or(0)));
+    if let Some(b) = &query.branch {
+        if !branches.contains(b) {
+            let known = if branches.is_empty() { "none has been read yet".to_string() } else { branches.join(", ") };
+            return Err(AppError::BadRequest(format!("unknown branch “{b}”: one of {known}")));
+        }
+    }
+    let offset = (query.page - 1) * PER_PAGE;
+    let found = db::repodata::find(pool, query.mode, &query.lookup, query.branch.as_deref(), offset, PER_PAGE).await?;
+    let counted = found.first().map(|f| f.total).unwrap_or(0);
+    let cap = crate::model::provides::COUNT_CAP;
+    let hits = found
+        .into_iter()
+        .map(|f| ProvidesHit {
+            evr: match f.epoch {
+                0 => format!("{}-{}", f.version, f.release),
+                e => format!("{e}:{}-{}", f.version, f.release),
+            },
+            package: f.package,
+            source: f.source,
+            branch: f.branch,
+            repo: f.repo,
+            arch: f.arch,
+            matched: f.matched,
+        })
+        .collect();
+    Ok(ProvidesResults { query, hits, total: counted.min(cap), total_at_least: counted > cap, branches })
+}

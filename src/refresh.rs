@@ -5,6 +5,7 @@
 
 mod build;
 mod fetch;
+pub mod repodata;
 mod snapshot;
 mod write;
 
@@ -194,7 +195,7 @@ async fn fetch_many(
     let none = BTreeSet::new();
     let jobs: Vec<(String, Scope, i64)> =
         scopes.into_iter().zip(versions.drain(..)).map(|((s, scope), v)| (s, scope, v)).collect();
-    let fetched: Vec<Job> = futures::stream::iter(jobs)
+    let mut fetched: Vec<Job> = futures::stream::iter(jobs)
         .map(|(source, scope, version)| {
             let known = known.get(&source).unwrap_or(&none);
             async move {
@@ -205,6 +206,9 @@ async fn fetch_many(
         .buffer_unordered(concurrency.max(1))
         .collect()
         .await;
+    for job in &mut fetched {
+        job.fetched.complete_dependencies(pool, &job.source).await?;
+    }
     if let Some(releases) = fetched.iter().find_map(|j| j.fetched.releases()) {
         match db::releases::replace(pool, &crate::upstream::bodhi::to_releases(releases)).await {
             Err(e) if e.is_unavailable() => return Err(e.into()),

@@ -7,6 +7,7 @@ pub mod distgit;
 mod http;
 pub mod koji;
 pub mod mdapi;
+pub mod repodata;
 mod time;
 
 pub use http::HttpConfig;
@@ -21,10 +22,13 @@ pub enum Service {
     Bugzilla,
     Mdapi,
     DistGit,
+    /// The mirrors' repository metadata (dl.fedoraproject.org).
+    Repos,
 }
 
 impl Service {
-    pub const ALL: [Service; 5] = [Service::Koji, Service::Bodhi, Service::Bugzilla, Service::Mdapi, Service::DistGit];
+    pub const ALL: [Service; 6] =
+        [Service::Koji, Service::Bodhi, Service::Bugzilla, Service::Mdapi, Service::DistGit, Service::Repos];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -33,6 +37,7 @@ impl Service {
             Service::Bugzilla => "bugzilla",
             Service::Mdapi => "mdapi",
             Service::DistGit => "distgit",
+            Service::Repos => "repos",
         }
     }
 }
@@ -123,6 +128,10 @@ pub struct UpstreamConfig {
     pub bugzilla_url: String,
     pub mdapi_url: String,
     pub distgit_url: String,
+    /// The mirror's `pub/fedora/linux` directory.
+    pub repos_url: String,
+    /// The architecture whose repositories are read.
+    pub repo_arch: String,
     pub http: HttpConfig,
     pub spec_limits: distgit::SpecLimits,
     /// The longest one refresh may wait on upstream, all calls together.
@@ -139,6 +148,8 @@ impl UpstreamConfig {
             bugzilla_url: format!("{base}/bugzilla"),
             mdapi_url: format!("{base}/mdapi"),
             distgit_url: format!("{base}/distgit"),
+            repos_url: format!("{base}/dl/pub/fedora/linux"),
+            repo_arch: "x86_64".into(),
             http: HttpConfig::default(),
             spec_limits: distgit::SpecLimits::default(),
             refresh_deadline: std::time::Duration::from_secs(120),
@@ -155,6 +166,7 @@ pub struct Upstream {
     pub bugzilla: bugzilla::Bugzilla,
     pub mdapi: mdapi::Mdapi,
     pub distgit: distgit::DistGit,
+    pub repos: repodata::Repodata,
     pub refresh_deadline: std::time::Duration,
 }
 
@@ -167,7 +179,8 @@ impl Upstream {
             bodhi: bodhi::Bodhi::new(http.clone(), &config.bodhi_url),
             bugzilla: bugzilla::Bugzilla::new(http.clone(), &config.bugzilla_url),
             mdapi: mdapi::Mdapi::new(http.clone(), &config.mdapi_url),
-            distgit: distgit::DistGit::new(http, &config.distgit_url, config.spec_limits),
+            distgit: distgit::DistGit::new(http.clone(), &config.distgit_url, config.spec_limits),
+            repos: repodata::Repodata::new(http, &config.repos_url, &config.repo_arch),
             refresh_deadline: config.refresh_deadline,
         })
     }

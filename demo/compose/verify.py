@@ -6,6 +6,7 @@ from the answers themselves, as the app does."""
 import json
 import sys
 import xmlrpc.client
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 UP = Path(__file__).resolve().parent.parent / "upstream"
@@ -43,6 +44,9 @@ for f in sorted(UP.rglob("*")):
         if f.suffix == ".json":
             json.loads(f.read_text())
             counts["json"] += 1
+        elif f.suffix == ".xml" and f.relative_to(UP).parts[0] == "dl":
+            ET.parse(f)  # repository metadata (repomd.xml), not XML-RPC
+            counts["xml"] += 1
         elif f.suffix == ".xml":
             xmlrpc.client.loads(f.read_text())
             counts["xml"] += 1

@@ -3,6 +3,8 @@
 //! shows; the OpenAPI snapshot test shows any change to them for review.
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+use crate::model::provides::{ProvidesHit, ProvidesMode};
 use utoipa::ToSchema;
 
 use crate::model::{Branch, Overview, PackageEvent, SearchHit, Suggestion, Tab};
@@ -99,6 +101,29 @@ pub struct SearchDocument {
     pub hits: Vec<SearchHit>,
     /// Names like the query, when nothing matched.
     pub similar: Vec<String>,
+    /// The next page's URL, when there is one.
+    pub next: Option<String>,
+}
+
+/// "What provides it": packages owning a path or providing a capability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProvidesDocument {
+    /// The query as given (trimmed).
+    pub query: String,
+    /// What was looked up: the query, or the capability a phrase maps to.
+    pub lookup: String,
+    pub mode: ProvidesMode,
+    /// The mode was guessed (none was asked for).
+    pub guessed: bool,
+    /// The branch searched; every active one when absent.
+    pub branch: Option<String>,
+    pub page: i64,
+    pub per_page: i64,
+    /// Matches counted; a lower bound when `total_at_least`.
+    pub total: i64,
+    pub total_at_least: bool,
+    /// The newest build of each matching binary package per branch.
+    pub hits: Vec<ProvidesHit>,
     /// The next page's URL, when there is one.
     pub next: Option<String>,
 }

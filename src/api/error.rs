@@ -59,6 +59,7 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
             AppError::NotFound { .. } => ApiError::not_found(e.to_string()),
+            AppError::BadRequest(why) => ApiError::bad_parameter(why),
             _ => ApiError::internal(),
         }
     }

@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 
-use super::documents::{EventsDocument, PackageDocument, PackageLinks, SearchDocument, SuggestDocument, TabDocument};
+use super::documents::{
+    EventsDocument, PackageDocument, PackageLinks, ProvidesDocument, SearchDocument, SuggestDocument, TabDocument,
+};
 use super::error::ApiError;
 use crate::api::conditional;
 use crate::model::route::{query_param, Route, API_V1};
@@ -211,6 +213,54 @@ pub async fn search(State(state): State<ReadContext>, RawQuery(query): RawQuery,
             total_at_least: found.total_at_least,
             hits: found.hits,
             similar: found.similar,
+            next,
+        })
+    };
+    json_with_etag(&headers, answer.await)
+}
+
+/// "What provides it": by exact path, file name, path substring or capability.
+#[utoipa::path(
+    get,
+    path = "/api/v1/provides",
+    tag = "search",
+    params(
+        ("q" = String, Query, description = "A path (`/usr/bin/rg`), a file name (`rg`, `libssl.so.3`), a capability \
+            (`python3dist(requests)`) or a phrase (`python module yaml`, `perl Net::DNS`); at most 4 KB"),
+        ("mode" = Option<String>, Query, description = "`path`, `name`, `contains` (at least 3 characters) or \
+            `capability`; guessed from `q` when absent"),
+        ("branch" = Option<String>, Query, description = "One release branch (`rawhide`, `f42`); all active ones when absent"),
+        ("page" = Option<i64>, Query, description = "Page of 100 results, 1–10 (default 1)"),
+    ),
+    responses(
+        (status = 200, description = "A page of matches", body = ProvidesDocument),
+        (status = 304, description = "Unchanged since the ETag sent in If-None-Match"),
+        (status = 400, description = "`q` is missing, too long or has control characters; `mode`, `branch` or `page` is unknown", body = ApiError),
+    )
+)]
+pub async fn provides(State(state): State<ReadContext>, RawQuery(query): RawQuery, headers: HeaderMap) -> Response {
+    let answer = async {
+        let q = required(query.as_deref(), "q")?;
+        let param = |key| query.as_deref().and_then(|all| query_param(all, key));
+        let (mode, branch, page) = (param("mode"), param("branch"), param("page"));
+        let parsed =
+            crate::model::provides::ProvidesQuery::parse(&q, mode.as_deref(), branch.as_deref(), page.as_deref())
+                .map_err(ApiError::bad_parameter)?;
+        let found = read::provides(&state.pool, parsed).await?;
+        // The same query a page on (a guessed mode is guessed the same way again).
+        let next =
+            found.has_next().then(|| format!("{}{API_V1}{}", state.site_url, found.query.href(found.query.page + 1)));
+        Ok::<_, ApiError>(ProvidesDocument {
+            query: found.query.q,
+            lookup: found.query.lookup,
+            mode: found.query.mode,
+            guessed: found.query.guessed,
+            branch: found.query.branch,
+            page: found.query.page,
+            per_page: crate::model::provides::PER_PAGE,
+            total: found.total,
+            total_at_least: found.total_at_least,
+            hits: found.hits,
             next,
         })
     };

@@ -25,12 +25,13 @@ use crate::model::{Bugs, Builds, Changelog, Contents, Dependencies, Overview, So
         handlers::events,
         handlers::search,
         handlers::suggest,
+        handlers::provides,
         handlers::openapi_json
     ),
     components(schemas(Overview, Builds, Updates, Bugs, Contents, Changelog, Dependencies, Sources)),
     tags(
         (name = "packages", description = "One package: its header, overview, tabs and events"),
-        (name = "search", description = "Finding packages by name, summary or description"),
+        (name = "search", description = "Finding packages by name, summary or description, or by what they provide"),
         (name = "meta", description = "This description")
     )
 )]

@@ -116,6 +116,7 @@ pub async fn process(
     batch: &[Routed],
 ) -> Result<Vec<Settle>, DbDown> {
     let (mut settles, mut pending) = sort(config, batch);
+    want_repositories(pool, batch).await?;
     dedupe(pool, batch, &mut pending, &mut settles).instrument(tracing::debug_span!("dedupe")).await?;
     let (scopes, sources) = coalesce(pool, batch, &pending).instrument(tracing::debug_span!("coalesce")).await?;
     let results = refresh::refresh_batch(pool, upstream, scopes, config.concurrency)
@@ -130,6 +131,23 @@ pub async fn process(
         }
     }
     Ok(settles)
+}
+
+/// Records the branches whose repositories a message says changed, for
+/// `bus::repos` to read (before the messages are acknowledged).
+async fn want_repositories(pool: &PgPool, batch: &[Routed]) -> Result<(), DbDown> {
+    let mut branches: Vec<String> = batch
+        .iter()
+        .filter(|r| r.topic == "mdapi.repo.update")
+        .filter_map(|r| r.message.body.as_ref().ok()?.get("name")?.as_str())
+        .filter_map(crate::upstream::repodata::branch_of_repo)
+        .collect();
+    if branches.is_empty() {
+        return Ok(());
+    }
+    branches.sort();
+    branches.dedup();
+    db::repodata::want(pool, &branches).await.map_err(db_down)
 }
 
 /// The messages to refresh for, by index; every other message is settled

@@ -63,6 +63,7 @@ pub async fn sync(
     concurrency: usize,
 ) -> anyhow::Result<()> {
     let tabs = if tabs.is_empty() { Tab::ALL.to_vec() } else { tabs };
+    let all = packages.is_none();
     let plan = SyncPlan { packages, tabs, concurrency, progress_bar: crate::sync::wants_progress_bar() };
     let summary = tokio::select! {
         result = crate::sync::run(pool, upstream, &plan) => result?,
@@ -82,6 +83,36 @@ pub async fn sync(
             eprintln!("  failed: {name}: {why}");
         }
         bail!("{} packages failed; run the same command again to retry them", summary.failed.len());
+    }
+    if all {
+        repos(pool, upstream, Vec::new()).await?;
+    }
+    Ok(())
+}
+
+/// `repos`: reads the repository metadata of the branches named, or of
+/// every active one; fails when a repository could not be read.
+pub async fn repos(pool: &PgPool, upstream: &Upstream, branches: Vec<String>) -> anyhow::Result<()> {
+    use crate::refresh::repodata::{active_branches, refresh_branches, refresh_dependencies, RepoStatus};
+    let branches = match branches.is_empty() {
+        true => active_branches(pool, &upstream.repos.arch).await?,
+        false => branches,
+    };
+    if branches.is_empty() {
+        bail!("no active release is known yet: run `sync` first, or name the branches (rawhide, f42, ...)");
+    }
+    let outcomes = tokio::select! {
+        result = refresh_branches(pool, upstream, &branches) => result?,
+        _ = tokio::signal::ctrl_c() => bail!("interrupted: nothing of the repository being read was kept; run it again"),
+    };
+    for outcome in &outcomes {
+        eprintln!("repos: {outcome}");
+    }
+    let refreshed = refresh_dependencies(pool, upstream, &outcomes, 4).await?;
+    eprintln!("repos: dependencies tabs refreshed for {refreshed} source packages");
+    let failed = outcomes.iter().filter(|o| matches!(o.status, RepoStatus::Failed(_))).count();
+    if failed > 0 {
+        bail!("{failed} repositories could not be read; their stored data is unchanged");
     }
     Ok(())
 }

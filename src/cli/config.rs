@@ -60,9 +60,20 @@ pub enum Command {
         #[arg(long)]
         addr: String,
     },
+    /// Read the repositories' metadata (files, provides, BuildRequires) of
+    /// some release branches, or of every active one.
+    Repos(ReposArgs),
     /// Fill the database from upstream, for some packages or all of them.
     /// Rerunning an interrupted or failed sync resumes it.
     Sync(SyncArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReposArgs {
+    /// Branches to read (`rawhide`, `f42`, ...); every active one by default.
+    pub branches: Vec<String>,
+    #[command(flatten)]
+    pub upstream: UpstreamArgs,
 }
 
 #[derive(Debug, Args)]
@@ -241,6 +252,11 @@ pub struct WorkerArgs {
     /// Every this many sweeps of a package, its dependencies are refreshed too.
     #[arg(long, env = "SWEEP_DEEP_EVERY", default_value_t = 64)]
     pub sweep_deep_every: u32,
+    /// Seconds between reads of every active branch's repository metadata
+    /// (an unchanged repository costs one repomd.xml); 0 for none. Bus
+    /// messages (`mdapi.repo.update`) trigger a branch's read in between.
+    #[arg(long, env = "REPOS_EVERY", default_value_t = 3600.0)]
+    pub repos_every: f64,
     #[command(flatten)]
     pub upstream: UpstreamArgs,
 }
@@ -265,6 +281,7 @@ impl WorkerArgs {
             max_message_bytes: self.max_message_bytes.max(1024),
             concurrency: self.worker_concurrency.max(1),
             retry_delays: self.retry_delays.iter().map(|s| secs(*s)).collect(),
+            repos_every: (self.repos_every > 0.0).then(|| secs(self.repos_every)),
             sweep: crate::bus::sweep::SweepConfig {
                 every: secs(self.sweep_every),
                 batch: self.sweep_batch.max(1),
@@ -290,8 +307,16 @@ pub struct UpstreamArgs {
     pub mdapi_url: String,
     #[arg(long, env = "DISTGIT_URL", default_value = "https://src.fedoraproject.org")]
     pub distgit_url: String,
+    /// The mirror's `pub/fedora/linux` directory, where each release's
+    /// repository metadata is read (`repos`, `sync --all`, the worker).
+    #[arg(long, env = "REPOS_URL", default_value = "https://dl.fedoraproject.org/pub/fedora/linux")]
+    pub repos_url: String,
+    /// The architecture whose repositories are read (noarch comes with it).
+    #[arg(long, env = "REPO_ARCH", default_value = "x86_64")]
+    pub repo_arch: String,
     /// Every service under one base URL, as `upstream-replay` serves them
-    /// (`{base}/koji/kojihub`, `{base}/mdapi`, ...); overrides the five above.
+    /// (`{base}/koji/kojihub`, `{base}/mdapi`, `{base}/dl/pub/fedora/linux`,
+    /// ...); overrides the URLs above.
     #[arg(long, env = "UPSTREAM_BASE_URL")]
     pub upstream_base_url: Option<String>,
     /// Requests in flight per service.
@@ -342,7 +367,13 @@ impl UpstreamArgs {
         match &self.upstream_base_url {
             Some(base) => {
                 tracing::warn!(base = %base, "UPSTREAM_BASE_URL is set: every upstream service is read from it, not from Fedora");
-                UpstreamConfig { http, spec_limits, refresh_deadline, ..UpstreamConfig::all_under(base) }
+                UpstreamConfig {
+                    http,
+                    spec_limits,
+                    refresh_deadline,
+                    repo_arch: self.repo_arch.clone(),
+                    ..UpstreamConfig::all_under(base)
+                }
             }
             None => UpstreamConfig {
                 koji_url: self.koji_url.clone(),
@@ -350,6 +381,8 @@ impl UpstreamArgs {
                 bugzilla_url: self.bugzilla_url.clone(),
                 mdapi_url: self.mdapi_url.clone(),
                 distgit_url: self.distgit_url.clone(),
+                repos_url: self.repos_url.clone(),
+                repo_arch: self.repo_arch.clone(),
                 http,
                 spec_limits,
                 refresh_deadline,

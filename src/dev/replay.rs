@@ -55,6 +55,7 @@ async fn answer(State(rec): State<Recordings>, request: Request) -> Response {
         ("bugzilla", &Method::GET) => bugzilla(&rec.dir, rest, &query).await,
         ("distgit", &Method::GET) => distgit(&rec.dir, rest, &query).await,
         ("koji", &Method::POST) => koji(&rec.dir, &body).await,
+        ("dl", &Method::GET) => mirror(&rec.dir, rest).await,
         _ => plain(StatusCode::NOT_FOUND, "404: Not Found"),
     }
 }
@@ -119,6 +120,27 @@ async fn mdapi(dir: &Path, rest: &[String]) -> Response {
         }
         _ => plain(StatusCode::NOT_FOUND, "404: Not Found"),
     }
+}
+
+/// The mirror (dl.fedoraproject.org): plain files under `dl/`, streamed
+/// (repository metadata can be hundreds of megabytes), 404 when absent.
+async fn mirror(dir: &Path, rest: &[String]) -> Response {
+    if rest.is_empty() || !rest.iter().all(|s| safe(s)) {
+        return plain(StatusCode::NOT_FOUND, "404: Not Found");
+    }
+    let mut path = dir.join("dl");
+    path.extend(rest);
+    let Ok(file) = tokio::fs::File::open(&path).await else {
+        return plain(StatusCode::NOT_FOUND, "404: Not Found");
+    };
+    let length = file.metadata().await.map(|m| m.len()).ok();
+    let kind = if path.extension().is_some_and(|e| e == "xml") { "text/xml" } else { "application/octet-stream" };
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, kind)], body).into_response();
+    if let Some(n) = length.and_then(|n| header::HeaderValue::from_str(&n.to_string()).ok()) {
+        response.headers_mut().insert(header::CONTENT_LENGTH, n);
+    }
+    response
 }
 
 /// Bodhi: `/updates/?packages=NAME` and `/releases/?state=...`. Bodhi rejects a

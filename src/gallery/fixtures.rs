@@ -6,9 +6,9 @@ use chrono::{DateTime, TimeZone, Utc};
 
 use crate::model::release::order_branches;
 use crate::model::{
-    BugCounts, Bugs, Build, BuildState, Builds, Changelog, ChangelogEntry, Contents, Dependencies, FileEntry, FileKind,
-    Maintainers, Overview, PackageEvent, PackageHeader, PackageInfo, Part, Release, SearchHit, SearchResults, Sources,
-    TabView, Updates,
+    BugCounts, Bugs, Build, BuildState, Builds, Changelog, ChangelogEntry, Contents, Dependencies, Dependency,
+    FileEntry, FileKind, Maintainers, Overview, PackageEvent, PackageHeader, PackageInfo, Part, Release, SearchHit,
+    SearchResults, Sources, TabView, Updates,
 };
 use crate::upstream::{bodhi, bugzilla, distgit, koji, mdapi};
 
@@ -229,7 +229,7 @@ pub fn dependencies(f42: bool) -> Dependencies {
         d.providers = vec![d.name.clone()];
     }
     deps.required_by = vec!["python3-packit".into()];
-    Dependencies { packages: vec![deps] }
+    Dependencies { packages: vec![deps], ..Default::default() }
 }
 
 pub fn many_dependencies() -> Dependencies {
@@ -419,4 +419,68 @@ pub fn search_results_uncounted() -> SearchResults {
     results.total = 1000;
     results.total_at_least = true;
     results
+}
+
+/// The python-requre source's dependencies once the repositories are read:
+/// a file requirement resolved to its owner, a capability provided by two
+/// packages, and the source package's BuildRequires.
+pub fn dependencies_with_build_requires() -> Dependencies {
+    let mut deps = dependencies(false);
+    if let Some(p) = deps.packages.first_mut() {
+        p.requires.push(Dependency {
+            name: "/usr/bin/python3".into(),
+            constraint: None,
+            providers: vec!["python3".into()],
+        });
+        p.required_by.push("packit".into());
+    }
+    deps.build_requires = vec![
+        Dependency { name: "python3-devel".into(), constraint: None, providers: vec!["python3-devel".into()] },
+        Dependency {
+            name: "python3dist(setuptools)".into(),
+            constraint: Some(">= 40.8".into()),
+            providers: vec!["python3-setuptools".into(), "python3-setuptools-wheel".into()],
+        },
+        Dependency { name: "/usr/bin/git".into(), constraint: None, providers: vec!["git-core".into()] },
+    ];
+    deps
+}
+
+/// "What provides it" results for `q` with `n` hits, shaped as the demo's
+/// repository metadata answers them.
+pub fn provides_results(q: &str, n: usize) -> crate::model::provides::ProvidesResults {
+    use crate::model::provides::{ProvidesHit, ProvidesQuery, ProvidesResults};
+    let query = ProvidesQuery::parse(q, None, None, None).unwrap_or_else(|_| ProvidesQuery {
+        q: q.into(),
+        lookup: q.into(),
+        mode: crate::model::provides::ProvidesMode::Name,
+        guessed: true,
+        branch: None,
+        page: 1,
+    });
+    let branches = ["rawhide", "f42"];
+    let hits = (0..n)
+        .map(|i| ProvidesHit {
+            package: if n > 2 { format!("python3-package{i:03}") } else { "packit".into() },
+            source: if n > 2 { format!("python-package{i:03}") } else { "packit".into() },
+            branch: branches[i % 2].into(),
+            repo: if i % 2 == 0 { "release".into() } else { "updates-testing".into() },
+            evr: if i % 2 == 0 { "1.3.0-1.fc43".into() } else { "1.3.0-1.fc42".into() },
+            arch: "noarch".into(),
+            matched: if query.mode == crate::model::provides::ProvidesMode::Capability {
+                format!("{} = 0.8.6", query.lookup)
+            } else {
+                "/usr/bin/packit".into()
+            },
+        })
+        .collect();
+    let total = if n >= 100 { 1000 } else { n as i64 };
+    ProvidesResults { query, hits, total, total_at_least: n >= 100, branches: branches.map(String::from).to_vec() }
+}
+
+/// Results before any repository metadata was read.
+pub fn provides_unread() -> crate::model::provides::ProvidesResults {
+    let mut r = provides_results("/usr/bin/packit", 0);
+    r.branches.clear();
+    r
 }

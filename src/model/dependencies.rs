@@ -6,13 +6,18 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Dependencies {
     pub packages: Vec<PackageDeps>,
+    /// What building the source package requires (from the source
+    /// repository), each resolved to its providers; empty until the
+    /// repositories are read.
+    #[serde(default)]
+    pub build_requires: Vec<Dependency>,
 }
 
 impl super::TabPayload for Dependencies {
     const TAB: super::Tab = super::Tab::Dependencies;
 
     fn is_empty(&self) -> bool {
-        self.packages.is_empty()
+        self.packages.is_empty() && self.build_requires.is_empty()
     }
 }
 
@@ -58,4 +63,11 @@ pub struct Dependency {
     pub constraint: Option<String>,
     /// Binary packages providing the capability (requires, recommends, ...).
     pub providers: Vec<String>,
+}
+
+impl Dependency {
+    /// More than one package provides it: which one is installed depends.
+    pub fn provided_by_several(&self) -> bool {
+        self.providers.len() > 1
+    }
 }

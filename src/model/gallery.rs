@@ -65,6 +65,9 @@ pub enum StoryProps {
     SearchResults {
         results: SearchResults,
     },
+    ProvidesResults {
+        results: super::provides::ProvidesResults,
+    },
     BadgeSnippet {
         name: String,
         site_url: String,

@@ -13,6 +13,8 @@ pub enum Route {
     Home,
     /// `/search?q=`
     Search,
+    /// `/provides?q=&mode=&branch=`: what provides a path or capability.
+    Provides,
     /// `/packages/{name}` (the overview) and `/packages/{name}/{tab}`.
     Package {
         name: String,
@@ -115,6 +117,7 @@ impl Route {
         match segments {
             [""] => Route::Home,
             ["search"] => Route::Search,
+            ["provides"] => Route::Provides,
             ["packages", "s", query, ..] => Route::OldSearch { query: decode(query) },
             ["packages", name] if !name.is_empty() => Route::Package { name: decode(name), tab: Tab::Overview },
             ["packages", name, "feed.atom"] if !name.is_empty() => Route::Feed { name: decode(name) },
@@ -159,6 +162,7 @@ impl Route {
         match self {
             Route::Home => "/".into(),
             Route::Search => "/search".into(),
+            Route::Provides => "/provides".into(),
             Route::Package { name, tab } => tab.href(name),
             Route::PackageUnknown { name } => Tab::Overview.href(name),
             Route::OldSearch { query } => format!("/search?q={}", url_query(query)),
@@ -202,6 +206,7 @@ impl Route {
         match self {
             Route::Home => "/",
             Route::Search => "/search",
+            Route::Provides => "/provides",
             Route::Package { tab: Tab::Overview, .. } => "/packages/{name}",
             Route::Package { .. } | Route::PackageUnknown { .. } => "/packages/{name}/{tab}",
             Route::OldSearch { .. } => "/packages/s/{query}",
@@ -225,9 +230,10 @@ impl Route {
     }
 
     /// Every label [`Route::label`] gives.
-    pub const LABELS: [&'static str; 21] = [
+    pub const LABELS: [&'static str; 22] = [
         "/",
         "/search",
+        "/provides",
         "/packages/{name}",
         "/packages/{name}/{tab}",
         "/packages/s/{query}",
@@ -318,6 +324,7 @@ mod tests {
             Route::Package { name: "libstdc++".into(), tab: Tab::Changelog },
             Route::Package { name: "a b".into(), tab: Tab::Overview },
             Route::Search,
+            Route::Provides,
             Route::Home,
             Route::ApiPackage { name: "gtk+".into(), part: "" },
             Route::ApiPackage { name: "a b".into(), part: "builds" },

@@ -9,8 +9,8 @@ use crate::components::tabs::{
     UpdatesBody,
 };
 use crate::components::{
-    set_status, BadgeSnippet, ErrorPanel, FileTree, PackageHeading, PageTitle, ReleaseSelector, SearchBox,
-    SearchResultsList, SiteHeader, TabBar, TabFrame, TabLoading, UpdatedAt,
+    set_status, BadgeSnippet, ErrorPanel, FileTree, PackageHeading, PageTitle, ProvidesResultsList, ReleaseSelector,
+    SearchBox, SearchResultsList, SiteHeader, TabBar, TabFrame, TabLoading, UpdatedAt,
 };
 use crate::error::AppError;
 use crate::model::gallery::{GalleryEntry, Story, StoryProps, TabData, TabState};
@@ -135,6 +135,7 @@ pub fn StoryView(props: StoryProps) -> impl IntoView {
         StoryProps::ErrorPanel => view! { <ErrorPanel error=AppError::Internal retry=|| ()/> }.into_any(),
         StoryProps::PackageHeading { header } => view! { <PackageHeading header/> }.into_any(),
         StoryProps::SearchResults { results } => view! { <SearchResultsList results/> }.into_any(),
+        StoryProps::ProvidesResults { results } => view! { <ProvidesResultsList results/> }.into_any(),
         StoryProps::BadgeSnippet { name, site_url, branch } => {
             view! { <BadgeSnippet name site_url branch/> }.into_any()
         }

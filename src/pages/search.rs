@@ -38,6 +38,7 @@ pub fn SearchPage() -> impl IntoView {
         <main class="search">
             <h1>"Search"</h1>
             <SearchBox value=query()/>
+            <ProvidedBy query=Signal::derive(query)/>
             <SearchResultList query=Signal::derive(query) page=Signal::derive(page_number)/>
         </main>
     }
@@ -57,6 +58,56 @@ pub fn SearchResultList(#[prop(into)] query: Signal<String>, #[prop(into)] page:
                         view! { <p class="error">{e.to_string()}</p> }.into_any()
                     }
                 }
+            })}
+        </Transition>
+    }
+}
+
+/// Packages providing the query, when it looks like a path, a library or a
+/// capability (`/usr/bin/rg`, `libssl.so.3`, `python3dist(yaml)`): the
+/// first few, and a link to all of them on `/provides`.
+#[component]
+pub fn ProvidedBy(#[prop(into)] query: Signal<String>) -> impl IntoView {
+    use crate::model::provides::looks_provided;
+    let found = Resource::new(
+        move || query.get(),
+        |q| async move {
+            match looks_provided(&q) {
+                true => crate::pages::provides::find_providers(q, None, None, None).await.ok(),
+                false => None,
+            }
+        },
+    );
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                found.await.filter(|r| !r.hits.is_empty()).map(|r| {
+                    let all = r.query.href(1);
+                    let count = r.count_text();
+                    let mut seen = std::collections::BTreeSet::new();
+                    let items = r
+                        .hits
+                        .into_iter()
+                        .filter(|h| seen.insert(h.package.clone()))
+                        .take(5)
+                        .map(|h| {
+                            let href = crate::model::Tab::Overview.href(&h.package);
+                            view! {
+                                <li>
+                                    <a href=href>{h.package.clone()}</a> " (" {h.branch.clone()} "): "
+                                    <code>{h.matched.clone()}</code>
+                                </li>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <section class="provided-by" aria-labelledby="provided-by">
+                            <h2 id="provided-by">"Provided by"</h2>
+                            <ul>{items}</ul>
+                            <p><a href=all>{format!("All {count} on “What provides it”")}</a></p>
+                        </section>
+                    }
+                })
             })}
         </Transition>
     }

@@ -155,7 +155,7 @@ pub async fn dependencies(
         deps.required_by = required_by(up, &snap.branch, name, &deps.provides).await?;
         packages.push(deps);
     }
-    Ok(Dependencies { packages })
+    Ok(Dependencies { packages, build_requires: Vec::new() })
 }
 
 /// Fills `providers` of each capability; rich dependencies (`(a with b)`) stay unresolved.

@@ -38,6 +38,21 @@ impl Fetched {
             || says(&self.sources, |s| !s.branches.is_empty())
     }
 
+    /// Completes each fetched dependencies row from the repository metadata
+    /// (file requirements, "required by" through files, BuildRequires).
+    pub(super) async fn complete_dependencies(
+        &mut self,
+        pool: &sqlx::PgPool,
+        source: &str,
+    ) -> Result<(), crate::db::DbError> {
+        for ((_, branch), rows) in self.per_branch.iter_mut() {
+            if let Some(Ok(deps)) = rows.dependencies.as_mut() {
+                super::repodata::complete(pool, branch, source, deps).await?;
+            }
+        }
+        Ok(())
+    }
+
     /// Bodhi's release list, when it was fetched.
     pub fn releases(&self) -> Option<&[crate::upstream::bodhi::BodhiRelease]> {
         self.releases.as_ref()?.as_ref().ok().map(Vec::as_slice)
@@ -213,9 +228,10 @@ async fn per_branch(
                     Err(e) => Err(e.clone()),
                 }),
                 dependencies: all_deps.as_ref().map(|r| match r {
-                    Ok(d) => {
-                        Ok(Dependencies { packages: d.packages.iter().filter(|p| mine(&p.name)).cloned().collect() })
-                    }
+                    Ok(d) => Ok(Dependencies {
+                        packages: d.packages.iter().filter(|p| mine(&p.name)).cloned().collect(),
+                        build_requires: Vec::new(),
+                    }),
                     Err(e) => Err(e.clone()),
                 }),
                 changelog: None,

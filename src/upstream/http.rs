@@ -114,20 +114,46 @@ impl Http {
     }
 
     pub async fn get(&self, service: Service, call: &str, url: &str) -> Result<Body, UpstreamError> {
-        self.send(service, call, || self.client.get(url)).await
+        let cap = self.config.max_body_bytes;
+        self.send(service, call, || self.client.get(url), |r| read_body(r, cap)).await
     }
 
     pub async fn post_xml(&self, service: Service, call: &str, url: &str, body: String) -> Result<Body, UpstreamError> {
-        self.send(service, call, || self.client.post(url).header("Content-Type", "text/xml").body(body.clone())).await
+        let cap = self.config.max_body_bytes;
+        let request = || self.client.post(url).header("Content-Type", "text/xml").body(body.clone());
+        self.send(service, call, request, |r| read_body(r, cap)).await
     }
 
-    #[tracing::instrument(skip(self, request), fields(service = %service))]
-    async fn send(
+    /// Streams a large file (repository metadata) to `path` without holding
+    /// it in memory, with the same retries, breaker and bounds as `get`; a
+    /// 404 is `Absent`. Returns the body's checksum in `algorithm`
+    /// (`sha256` or `sha512`, as repomd.xml names them).
+    pub async fn download(
+        &self,
+        service: Service,
+        call: &str,
+        url: &str,
+        path: &std::path::Path,
+        algorithm: &str,
+        max_bytes: u64,
+    ) -> Result<String, UpstreamError> {
+        // Large files take longer than a page's request may.
+        let request = || self.client.get(url).timeout(DOWNLOAD_TIMEOUT);
+        self.send(service, call, request, |r| write_file(r, path, algorithm, max_bytes)).await
+    }
+
+    #[tracing::instrument(skip(self, request, read), fields(service = %service))]
+    async fn send<T, F, Fut>(
         &self,
         service: Service,
         call: &str,
         request: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<Body, UpstreamError> {
+        read: F,
+    ) -> Result<T, UpstreamError>
+    where
+        F: Fn(reqwest::Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Attempt>>,
+    {
         let fail = |reason| UpstreamError::new(service, call, reason);
         let Some(per) = self.services.get(&service) else { return Err(fail(Reason::CircuitOpen)) };
         let mut attempt = 0;
@@ -140,7 +166,10 @@ impl Http {
                 if let Some(rate) = &per.rate {
                     rate.until_ready().await;
                 }
-                self.attempt(request()).await
+                match request().send().await {
+                    Ok(response) => read(response).await,
+                    Err(e) => Err(retry_or_fail(&e)),
+                }
             };
             let (reason, wait) = match outcome {
                 Ok(body) => {
@@ -169,38 +198,95 @@ impl Http {
         }
     }
 
-    async fn attempt(&self, request: reqwest::RequestBuilder) -> Result<Body, Attempt> {
-        let mut response = request.send().await.map_err(|e| retry_or_fail(&e))?;
-        let status = response.status();
-        let retry_after = retry_after(&response);
-        let cap = self.config.max_body_bytes;
-        if response.content_length().is_some_and(|n| n > cap) {
-            return Err(Attempt::Fail(Reason::TooLarge(cap)));
-        }
-        // Read chunk by chunk: a huge body or a gzip bomb stops at the cap
-        // instead of being held whole.
-        let mut bytes: Vec<u8> = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| retry_or_fail(&e))? {
-            if bytes.len() as u64 + chunk.len() as u64 > cap {
-                return Err(Attempt::Fail(Reason::TooLarge(cap)));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
-            return Err(Attempt::Retry { reason: Reason::Status(status.as_u16()), wait: retry_after });
-        }
-        let text = match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-        };
-        Ok(Body { status: status.as_u16(), text: storable::text(&text).into_owned() })
-    }
-
     /// Full jitter: a random wait up to `backoff * 2^attempt`.
     fn backoff(&self, attempt: u32) -> Duration {
         let ceiling = self.config.backoff.saturating_mul(1 << attempt.min(16)).min(self.config.max_backoff);
         ceiling.mul_f64(fastrand::f64())
     }
+}
+
+/// Reads a whole (small) body as text, up to `cap` bytes after decompression.
+async fn read_body(mut response: reqwest::Response, cap: u64) -> Result<Body, Attempt> {
+    let status = response.status();
+    let retry_after = retry_after(&response);
+    if response.content_length().is_some_and(|n| n > cap) {
+        return Err(Attempt::Fail(Reason::TooLarge(cap)));
+    }
+    // Read chunk by chunk: a huge body or a gzip bomb stops at the cap
+    // instead of being held whole.
+    let mut bytes: Vec<u8> = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| retry_or_fail(&e))? {
+        if bytes.len() as u64 + chunk.len() as u64 > cap {
+            return Err(Attempt::Fail(Reason::TooLarge(cap)));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+        return Err(Attempt::Retry { reason: Reason::Status(status.as_u16()), wait: retry_after });
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    };
+    Ok(Body { status: status.as_u16(), text: storable::text(&text).into_owned() })
+}
+
+/// Longest a metadata download may take, whole.
+const DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(1800);
+
+/// Streams a body into a new file at `path` (replacing an earlier
+/// attempt's), returning its checksum.
+async fn write_file(
+    mut response: reqwest::Response,
+    path: &std::path::Path,
+    algorithm: &str,
+    cap: u64,
+) -> Result<String, Attempt> {
+    use sha2::Digest;
+    use tokio::io::AsyncWriteExt;
+    let status = response.status();
+    if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+        return Err(Attempt::Retry { reason: Reason::Status(status.as_u16()), wait: retry_after(&response) });
+    }
+    if status == StatusCode::NOT_FOUND {
+        return Err(Attempt::Fail(Reason::Absent("no such file".into())));
+    }
+    if !status.is_success() {
+        return Err(Attempt::Fail(Reason::Status(status.as_u16())));
+    }
+    if response.content_length().is_some_and(|n| n > cap) {
+        return Err(Attempt::Fail(Reason::TooLarge(cap)));
+    }
+    let mut hasher = match algorithm {
+        "sha256" => Hasher::Sha256(sha2::Sha256::new()),
+        "sha512" => Hasher::Sha512(sha2::Sha512::new()),
+        other => return Err(Attempt::Fail(Reason::Parse(format!("unsupported checksum type {other:?}")))),
+    };
+    let io = |e: std::io::Error| Attempt::Fail(Reason::Transport(format!("writing {}: {e}", path.display())));
+    let mut file = tokio::io::BufWriter::new(tokio::fs::File::create(path).await.map_err(io)?);
+    let mut written: u64 = 0;
+    while let Some(chunk) = response.chunk().await.map_err(|e| retry_or_fail(&e))? {
+        written += chunk.len() as u64;
+        if written > cap {
+            return Err(Attempt::Fail(Reason::TooLarge(cap)));
+        }
+        match &mut hasher {
+            Hasher::Sha256(h) => h.update(&chunk),
+            Hasher::Sha512(h) => h.update(&chunk),
+        }
+        file.write_all(&chunk).await.map_err(io)?;
+    }
+    file.flush().await.map_err(io)?;
+    let digest: Vec<u8> = match hasher {
+        Hasher::Sha256(h) => h.finalize().to_vec(),
+        Hasher::Sha512(h) => h.finalize().to_vec(),
+    };
+    Ok(digest.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+enum Hasher {
+    Sha256(sha2::Sha256),
+    Sha512(sha2::Sha512),
 }
 
 /// A per-service circuit breaker: after `threshold` failed calls in a row

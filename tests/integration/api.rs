@@ -38,6 +38,9 @@ fn response_schema(doc: &Value, path: &str, status: &str) -> Value {
 #[sqlx::test(migrations = "./migrations")]
 async fn every_documented_path_answers_in_its_documented_shape(pool: PgPool) {
     load_demo(&pool).await;
+    let mirror = super::common::quick_upstream(&super::common::replay(super::common::demo_dir()).await);
+    let branches = ["rawhide".to_string(), "f42".to_string()];
+    fedora_packages::refresh::repodata::refresh_branches(&pool, &mirror, &branches).await.expect("repositories read");
     let app = router(pool);
     let doc_page = get(&app, "/api/v1/openapi.json").await;
     assert_eq!(doc_page.status, StatusCode::OK);
@@ -56,6 +59,7 @@ async fn every_documented_path_answers_in_its_documented_shape(pool: PgPool) {
             "/api/v1/packages/{name}",
             "/api/v1/packages/{name}/events",
             "/api/v1/packages/{name}/{tab}",
+            "/api/v1/provides",
             "/api/v1/search",
             "/api/v1/suggest"
         ],
@@ -119,6 +123,10 @@ async fn every_documented_path_answers_in_its_documented_shape(pool: PgPool) {
     let suggest = answer("/api/v1/suggest?q=python-req&limit=3".into()).await;
     validate(&doc, &ok("/api/v1/suggest"), &suggest, "suggest");
     assert_eq!(suggest["suggestions"][0]["name"], PACKAGE);
+
+    let provides = answer("/api/v1/provides?q=/usr/bin/packit".into()).await;
+    validate(&doc, &ok("/api/v1/provides"), &provides, "provides");
+    assert_eq!(provides["hits"][0]["package"], "packit");
 }
 
 #[sqlx::test(migrations = "./migrations")]
@@ -143,6 +151,8 @@ async fn errors_are_json_with_the_right_status(pool: PgPool) {
         ("/api/v1/search?q=x&per_page=1000", 400, "bad_parameter"),
         ("/api/v1/suggest", 400, "bad_parameter"),
         ("/api/v1/suggest?q=x&limit=-1", 400, "bad_parameter"),
+        ("/api/v1/provides", 400, "bad_parameter"),
+        ("/api/v1/provides?q=x&mode=nope", 400, "bad_parameter"),
     ];
     for (uri, status, code) in cases {
         let page = get_with(&app, uri, &[("accept", "application/json")]).await;

@@ -579,3 +579,36 @@ async fn restart_broker() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// `mdapi.repo.update` names a repository: the worker reads that branch's
+/// repository metadata, then refreshes the dependencies of the sources it
+/// changed (the real message, published with the fedora-messaging client).
+#[sqlx::test(migrations = "./migrations")]
+async fn a_repository_update_reads_that_release(pool: PgPool) {
+    let _broker = BROKER.lock().await;
+    let h = Harness::new(pool).await;
+    let (stop, worker) = h.start();
+    let message = fixture("mdapi.repo.update.json", &h.prefix(), |b| b["packages"] = json!(["python3-requre"]));
+    assert_eq!(message["body"]["name"], "rawhide");
+    h.publish_python(&[message]).await;
+    let read = |branch: &'static str| {
+        let pool = h.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM repo_state WHERE branch = $1")
+                .bind(branch)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    eventually("rawhide's repositories read", Duration::from_secs(30), || async { read("rawhide").await == 2 }).await;
+    assert_eq!(read("f42").await, 0, "only the branch the message names");
+    eventually("python-requre's dependencies show its BuildRequires", Duration::from_secs(30), || async {
+        let row = db::tabs::get(&h.pool, "python-requre", Tab::Dependencies, Some("rawhide")).await.unwrap();
+        row.is_some_and(|r| r.payload["build_requires"].as_array().is_some_and(|b| !b.is_empty()))
+    })
+    .await;
+    stop.cancel();
+    worker.await.unwrap().unwrap();
+    h.cleanup().await;
+}

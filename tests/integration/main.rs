@@ -9,6 +9,7 @@ mod front_door;
 mod live;
 mod never_stale;
 mod pages;
+mod provides;
 mod published;
 mod refresh;
 mod scale_out;

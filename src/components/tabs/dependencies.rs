@@ -7,10 +7,24 @@ use crate::model::{Dependencies, Dependency, PackageDeps, Tab};
 /// What each binary package requires and provides, resolved to packages, and what requires it.
 #[component]
 pub fn DependenciesBody(deps: Dependencies) -> impl IntoView {
-    if deps.packages.is_empty() {
+    if deps.packages.is_empty() && deps.build_requires.is_empty() {
         return view! { <p class="empty">"No dependency data for this release."</p> }.into_any();
     }
-    deps.packages.into_iter().map(|p| view! { <PackageDependencies package=p/> }).collect_view().into_any()
+    let build = (!deps.build_requires.is_empty()).then(|| {
+        let items = deps.build_requires.into_iter().map(|d| view! { <DependencyItem dep=d/> }).collect_view();
+        view! {
+            <section class="package-deps build-requires">
+                <h2>"BuildRequires"</h2>
+                <p class="note">"What building the source package needs, from the source repository."</p>
+                <div class="relation buildrequires"><ul>{items}</ul></div>
+            </section>
+        }
+    });
+    view! {
+        {deps.packages.into_iter().map(|p| view! { <PackageDependencies package=p/> }).collect_view()}
+        {build}
+    }
+    .into_any()
 }
 
 #[component]
@@ -49,9 +63,11 @@ fn PackageDependencies(package: PackageDeps) -> impl IntoView {
 
 #[component]
 fn DependencyItem(dep: Dependency) -> impl IntoView {
+    let several = dep.provided_by_several();
     let providers = (!dep.providers.is_empty()).then(|| {
         let links = dep.providers.iter().map(|p| view! { <PackageLink name=p.clone()/> }).collect_view();
-        view! { <span class="providers">" → " {links}</span> }
+        let note = several.then(|| view! { " " <span class="several">"(provided by several)"</span> });
+        view! { <span class="providers">" → " {links} {note}</span> }
     });
     view! {
         <li>
