@@ -136,12 +136,8 @@ pub async fn process(
 /// Records the branches whose repositories a message says changed, for
 /// `bus::repos` to read (before the messages are acknowledged).
 async fn want_repositories(pool: &PgPool, batch: &[Routed]) -> Result<(), DbDown> {
-    let mut branches: Vec<String> = batch
-        .iter()
-        .filter(|r| r.topic == "mdapi.repo.update")
-        .filter_map(|r| r.message.body.as_ref().ok()?.get("name")?.as_str())
-        .filter_map(crate::upstream::repodata::branch_of_repo)
-        .collect();
+    let mut branches: Vec<String> =
+        batch.iter().filter_map(|r| topics::repository_branch(&r.topic, r.message.body.as_ref().ok()?)).collect();
     if branches.is_empty() {
         return Ok(());
     }

@@ -72,6 +72,19 @@ pub fn kind_of(topic: &str) -> Option<Kind> {
     TOPICS.iter().find(|t| t.matches(topic)).map(|t| t.kind)
 }
 
+/// The release branch whose repositories a message says changed, for the
+/// worker to read their metadata again (`bus::repos`): `mdapi.repo.update`
+/// names a repository as mdapi does (`f42-updates`, `rawhide`). Other
+/// topics of composes are not handled: no genuine message of theirs is recorded.
+pub fn repository_branch(topic: &str, body: &Value) -> Option<String> {
+    match kind_of(topic)? {
+        Kind::MdapiRepoUpdate => {
+            crate::upstream::repodata::branch_of_repo(typed::<MdapiRepoUpdate>(body)?.name.as_deref()?)
+        }
+        _ => None,
+    }
+}
+
 /// What a message asks for.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Route {
@@ -465,6 +478,17 @@ mod tests {
         let names: Vec<_> = r.iter().map(|t| t.0.as_str()).collect();
         assert_eq!(names, ["kernel", "inkscape"]);
         assert!(routed("mdapi.repo.update.fedmsg-real.json").len() > 20);
+    }
+
+    #[test]
+    fn repository_updates_name_their_branch() {
+        let (t, b, _) = fixture("mdapi.repo.update.json");
+        assert_eq!(repository_branch(&t, &b).as_deref(), Some("rawhide"));
+        let (t, b, _) = fixture("mdapi.repo.update.fedmsg-real.json");
+        let name = b["name"].as_str().unwrap_or_default().to_string();
+        assert_eq!(repository_branch(&t, &b), crate::upstream::repodata::branch_of_repo(&name));
+        let (t, b, _) = fixture("koji.repo.done.json");
+        assert_eq!(repository_branch(&t, &b), None, "Koji's build roots are not the mirrors' repositories");
     }
 
     #[test]

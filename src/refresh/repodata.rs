@@ -85,7 +85,12 @@ pub async fn refresh_branches(
             continue;
         };
         for repo in repos {
-            let status = refresh_repo(pool, &upstream.repos, branch, &repo, &mut dirs).await?;
+            let status = refresh_repo(pool, &upstream.repos, branch, &repo, &mut dirs).await;
+            if !matches!(status, Ok(RepoStatus::Read { .. })) {
+                // A rolled-back transaction's new directories are not in the table.
+                dirs.clear();
+            }
+            let status = status?;
             match &status {
                 RepoStatus::Failed(why) => {
                     tracing::warn!(branch, repo = repo.name, error = %why, "repository not read")
@@ -94,6 +99,9 @@ pub async fn refresh_branches(
             }
             all.push(RepoOutcome { branch: branch.clone(), repo: repo.name, status });
         }
+    }
+    if all.iter().any(|o| matches!(o.status, RepoStatus::Read { .. })) {
+        db::merge_pending(pool).await?;
     }
     Ok(all)
 }
