@@ -193,6 +193,9 @@ async fn refresh_repo(
     }
     insert_files(&mut tx, &mut pending, dirs).await?;
 
+    if added.len() + vanished.len() > 1000 {
+        db::analyze(&mut tx).await?;
+    }
     mark_newest(&mut tx, branch).await?;
     db::set_checksum(&mut tx, branch, repo.name, &repomd.checksum, seen.len() as i64).await?;
     tx.commit().await.map_err(crate::db::DbError::from)?;
