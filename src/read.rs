@@ -343,10 +343,7 @@ pub async fn provides(
     query: crate::model::provides::ProvidesQuery,
 ) -> Result<crate::model::provides::ProvidesResults, AppError> {
     use crate::model::provides::{ProvidesHit, ProvidesResults, PER_PAGE};
-    let mut branches = db::repodata::branches(pool).await?;
-    let releases = db::releases::all(pool).await?;
-    // Newest first, as the release selector orders them.
-    branches.sort_by_key(|b| std::cmp::Reverse(releases.iter().find(|r| &r.branch == b).map(|r| r.rank).unwrap_or(0)));
+    let branches = db::repodata::branches(pool).await?;
     if let Some(b) = &query.branch {
         if !branches.contains(b) {
             let known = if branches.is_empty() { "none has been read yet".to_string() } else { branches.join(", ") };
@@ -356,7 +353,7 @@ pub async fn provides(
     let offset = (query.page - 1) * PER_PAGE;
     let found = db::repodata::find(pool, query.mode, &query.lookup, query.branch.as_deref(), offset, PER_PAGE).await?;
     let counted = found.first().map(|f| f.total).unwrap_or(0);
-    let cap = crate::model::provides::COUNT_CAP;
+    let page_end = offset + PER_PAGE;
     let hits = found
         .into_iter()
         .map(|f| ProvidesHit {
@@ -372,5 +369,5 @@ pub async fn provides(
             matched: f.matched,
         })
         .collect();
-    Ok(ProvidesResults { query, hits, total: counted.min(cap), total_at_least: counted > cap, branches })
+    Ok(ProvidesResults { query, hits, total: counted.min(page_end), total_at_least: counted > page_end, branches })
 }

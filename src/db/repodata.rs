@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use super::DbError;
-use crate::model::provides::{ProvidesMode, COUNT_CAP};
+use crate::model::provides::ProvidesMode;
 use crate::upstream::repodata::RepoPackage;
 
 /// One lock for every repository write, across processes: two workers never
@@ -262,9 +262,15 @@ pub async fn take_wanted(pool: &PgPool) -> Result<Vec<String>, DbError> {
     Ok(sqlx::query_scalar("DELETE FROM repo_wanted RETURNING branch").fetch_all(pool).await?)
 }
 
-/// Branches whose repositories have been read.
+/// Branches whose repositories have been read, newest release first.
 pub async fn branches<'e>(db: impl sqlx::PgExecutor<'e>) -> Result<Vec<String>, DbError> {
-    Ok(sqlx::query_scalar("SELECT DISTINCT branch FROM repo_state").fetch_all(db).await?)
+    Ok(sqlx::query_scalar(
+        "SELECT s.branch FROM (SELECT DISTINCT branch FROM repo_state) s
+           LEFT JOIN releases r ON r.branch = s.branch
+          ORDER BY coalesce(r.rank, 0) DESC, s.branch DESC",
+    )
+    .fetch_all(db)
+    .await?)
 }
 
 /// One row found by a lookup.
@@ -280,7 +286,7 @@ pub struct Found {
     pub arch: String,
     /// The matching path, or the capability with its constraint.
     pub matched: String,
-    /// Matches in all, up to `COUNT_CAP + 1`.
+    /// Matches up to `offset + limit + 1` (one more than a page needs says there are more).
     pub total: i64,
 }
 
@@ -297,8 +303,10 @@ pub fn split_path(path: &str) -> (&str, &str) {
     }
 }
 
-/// The newest packages matching, at most `COUNT_CAP + 1` of them, ordered
-/// by package, branch and match; a page of them from `offset`.
+/// A page of the newest packages matching: the `limit` found after the
+/// first `offset` (in the mode's index order, so a page reads no more rows
+/// than it shows, plus one to tell whether more exist), ordered by package,
+/// branch and match.
 pub async fn find(
     pool: &PgPool,
     mode: ProvidesMode,
@@ -370,16 +378,18 @@ pub async fn find(
             )
         }
     };
+    // Rows are numbered in the order the mode's index yields them, so page
+    // n is always the same n-th hundred; each page is then sorted for reading.
     let sql = format!(
         "SELECT * FROM (
              SELECT p.name AS package, p.source, p.branch, p.repo, p.epoch, p.version, p.release, p.arch,
-                    m.matched, count(*) OVER () AS total
-             FROM (SELECT m.package_id, m.matched FROM ({matches}) m {PACKAGE} LIMIT {cap}) m
+                    m.matched, m.rn, count(*) OVER () AS total
+             FROM (SELECT m.package_id, m.matched, row_number() OVER () AS rn
+                   FROM ({matches}) m {PACKAGE} LIMIT $7) m
              JOIN repo_packages p ON p.id = m.package_id
          ) found
-         ORDER BY package, branch = 'rawhide' DESC, length(branch) DESC, branch DESC, matched
-         OFFSET $5 LIMIT $6",
-        cap = COUNT_CAP + 1,
+         WHERE rn > $5 AND rn <= $5 + $6
+         ORDER BY package, branch = 'rawhide' DESC, length(branch) DESC, branch DESC, matched"
     );
     Ok(sqlx::query_as(&sql)
         .bind(&a)
@@ -388,6 +398,7 @@ pub async fn find(
         .bind(c.as_deref())
         .bind(offset)
         .bind(limit)
+        .bind(offset + limit + 1)
         .fetch_all(pool)
         .await?)
 }

@@ -474,7 +474,7 @@ pub fn provides_results(q: &str, n: usize) -> crate::model::provides::ProvidesRe
             },
         })
         .collect();
-    let total = if n >= 100 { 1000 } else { n as i64 };
+    let total = n as i64;
     ProvidesResults { query, hits, total, total_at_least: n >= 100, branches: branches.map(String::from).to_vec() }
 }
 

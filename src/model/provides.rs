@@ -8,10 +8,9 @@ pub const MAX_QUERY_BYTES: usize = 4096;
 pub const MIN_CONTAINS_CHARS: usize = 3;
 /// Results per page.
 pub const PER_PAGE: i64 = 100;
-/// Matches counted beyond the page; more are shown as "N+".
-pub const COUNT_CAP: i64 = 1000;
-/// The last page: paging stops where counting does.
-pub const MAX_PAGE: i64 = COUNT_CAP / PER_PAGE;
+/// The last page (a thousand matches); past a page's end, matches are not
+/// counted, only known to exist ("100+").
+pub const MAX_PAGE: i64 = 10;
 
 /// How `q` is matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -241,7 +240,7 @@ pub struct ProvidesHit {
 pub struct ProvidesResults {
     pub query: ProvidesQuery,
     pub hits: Vec<ProvidesHit>,
-    /// Matches in all, counted up to [`COUNT_CAP`] past this page's start.
+    /// Matches up to this page's end; more exist when `total_at_least`.
     pub total: i64,
     /// More than `total` match.
     pub total_at_least: bool,

@@ -89,6 +89,17 @@ async fn every_mode_finds_the_demo_packages(pool: PgPool) {
     assert!(hits(&doc).iter().all(|h| h.3.contains("requre")));
     assert!(!hits(&doc).is_empty());
 
+    // Paged: a hundred a page, "100+" while more exist, no row on two pages.
+    let (_, first) = api(&router, "q=%2Fusr%2F&mode=contains").await;
+    assert_eq!((first["total"].as_i64(), first["total_at_least"].as_bool()), (Some(100), Some(true)), "{first}");
+    let next = first["next"].as_str().expect("a next page").to_string();
+    let (_, second) = api(&router, next.split_once('?').expect("a query").1).await;
+    assert_eq!(second["page"], 2);
+    let one: std::collections::BTreeSet<_> = hits(&first).into_iter().collect();
+    let two: std::collections::BTreeSet<_> = hits(&second).into_iter().collect();
+    assert_eq!(one.len(), 100);
+    assert!(!two.is_empty() && one.is_disjoint(&two), "{two:?}");
+
     // Nothing found is an empty page, not an error.
     let (status, doc) = api(&router, "q=/usr/bin/no-such-command").await;
     assert_eq!((status, doc["total"].as_i64()), (200, Some(0)));
