@@ -148,11 +148,10 @@ async fn refresh_repo(
     let mut packages = stream(primary, primary_items);
     let mut batch: Vec<RepoPackage> = Vec::with_capacity(PACKAGE_BATCH);
     loop {
-        let package = match packages.recv().await {
-            Some(Streamed::Item(p)) => p,
-            Some(Streamed::Done(_)) => break,
-            Some(Streamed::Failed(e)) => return Ok(RepoStatus::Failed(format!("primary: {e}"))),
-            None => return Ok(RepoStatus::Failed("primary: the parser stopped".into())),
+        let package = match next_item(&mut packages, "primary").await {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(failed) => return Ok(failed),
         };
         if !seen.insert(package.pkgid.clone()) || stored.contains_key(&package.pkgid) {
             continue;
@@ -179,11 +178,10 @@ async fn refresh_repo(
     let mut files = stream(filelists, filelists_items);
     let mut pending: Vec<(i64, String, bool)> = Vec::with_capacity(FILE_BATCH);
     loop {
-        let package = match files.recv().await {
-            Some(Streamed::Item(p)) => p,
-            Some(Streamed::Done(_)) => break,
-            Some(Streamed::Failed(e)) => return Ok(RepoStatus::Failed(format!("filelists: {e}"))),
-            None => return Ok(RepoStatus::Failed("filelists: the parser stopped".into())),
+        let package = match next_item(&mut files, "filelists").await {
+            Ok(Some(p)) => p,
+            Ok(None) => break,
+            Err(failed) => return Ok(failed),
         };
         let Some(id) = added.get(&package.pkgid) else { continue };
         pending.extend(package.files.into_iter().map(|(path, is_dir)| (*id, path, is_dir)));
@@ -200,6 +198,20 @@ async fn refresh_repo(
     db::set_checksum(&mut tx, branch, repo.name, &repomd.checksum, seen.len() as i64).await?;
     tx.commit().await.map_err(crate::db::DbError::from)?;
     Ok(RepoStatus::Read { added: added.len(), removed: vanished.len(), packages: seen.len(), changed_sources })
+}
+
+/// The next parsed item; `None` once the whole file was read; the status
+/// to report when the parse failed or stopped short.
+async fn next_item<T>(
+    items: &mut tokio::sync::mpsc::Receiver<Streamed<T>>,
+    what: &str,
+) -> Result<Option<T>, RepoStatus> {
+    match items.recv().await {
+        Some(Streamed::Item(item)) => Ok(Some(item)),
+        Some(Streamed::Done(_)) => Ok(None),
+        Some(Streamed::Failed(e)) => Err(RepoStatus::Failed(format!("{what}: {e}"))),
+        None => Err(RepoStatus::Failed(format!("{what}: the parser stopped"))),
+    }
 }
 
 async fn insert_packages(
