@@ -16,6 +16,7 @@ mod overview;
 mod package;
 pub mod provides;
 pub mod release;
+pub mod repodata;
 pub mod route;
 mod search;
 mod sources;

@@ -7,7 +7,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use super::DbError;
 use crate::model::provides::ProvidesMode;
-use crate::upstream::repodata::RepoPackage;
+use crate::model::repodata::RepoPackage;
 
 /// One lock for every repository write, across processes: two workers never
 /// write the shared directory table at once (no deadlocks), and the second

@@ -17,6 +17,7 @@ use tokio::sync::mpsc;
 
 use super::http::Http;
 use super::{ParseError, Reason, Service, UpstreamError};
+pub use crate::model::repodata::{RepoDep, RepoPackage};
 
 /// Largest compressed metadata file downloaded (Fedora's filelists is ~60 MB).
 const MAX_FILE_BYTES: u64 = 4 << 30;
@@ -84,29 +85,6 @@ pub struct DataFile {
     pub algorithm: String,
     /// Of the compressed file.
     pub checksum: String,
-}
-
-/// One binary or source package of `primary`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RepoPackage {
-    pub pkgid: String,
-    pub name: String,
-    pub arch: String,
-    pub epoch: i32,
-    pub version: String,
-    pub release: String,
-    /// The source package's name (from `sourcerpm`); a source package's own name.
-    pub source: String,
-    pub provides: Vec<RepoDep>,
-    /// For a source package: its BuildRequires.
-    pub requires: Vec<RepoDep>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct RepoDep {
-    pub name: String,
-    /// `>= 1:0.50.0`, or `None` when unversioned.
-    pub constraint: Option<String>,
 }
 
 /// One package's paths from `filelists`.
