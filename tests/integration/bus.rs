@@ -612,3 +612,24 @@ async fn a_repository_update_reads_that_release(pool: PgPool) {
     worker.await.unwrap().unwrap();
     h.cleanup().await;
 }
+
+/// With no message at all, the worker reads every active branch's
+/// repositories once per `repos_every` (branches from Bodhi's releases).
+#[sqlx::test(migrations = "./migrations")]
+async fn every_active_branch_is_read_periodically(pool: PgPool) {
+    let _broker = BROKER.lock().await;
+    let mut h = Harness::new(pool).await;
+    h.config.repos_every = Some(Duration::from_millis(500));
+    let (stop, worker) = h.start();
+    eventually("rawhide's and f42's repositories read without a message", Duration::from_secs(30), || async {
+        sqlx::query_scalar::<_, i64>("SELECT count(DISTINCT branch) FROM repo_state WHERE branch IN ('rawhide', 'f42')")
+            .fetch_one(&h.pool)
+            .await
+            .unwrap()
+            == 2
+    })
+    .await;
+    stop.cancel();
+    worker.await.unwrap().unwrap();
+    h.cleanup().await;
+}
