@@ -357,10 +357,7 @@ pub async fn provides(
     let hits = found
         .into_iter()
         .map(|f| ProvidesHit {
-            evr: match f.epoch {
-                0 => format!("{}-{}", f.version, f.release),
-                e => format!("{e}:{}-{}", f.version, f.release),
-            },
+            evr: crate::model::evr::label(Some(&f.epoch.to_string()), &f.version, &f.release),
             package: f.package,
             source: f.source,
             branch: f.branch,

@@ -82,6 +82,43 @@ pub fn compare_evr(a: (i32, &str, &str), b: (i32, &str, &str)) -> Ordering {
     a.0.cmp(&b.0).then_with(|| rpmvercmp(a.1, b.1)).then_with(|| rpmvercmp(a.2, b.2))
 }
 
+/// `[epoch:]version-release`, the epoch left out when it is 0, as rpm prints it.
+pub fn label(epoch: Option<&str>, version: &str, release: &str) -> String {
+    match epoch {
+        Some(e) if !e.is_empty() && e != "0" => format!("{e}:{version}-{release}"),
+        _ => format!("{version}-{release}"),
+    }
+}
+
+/// A versioned requirement's `>= 1:0.50.0` from rpm's flags (`GE`, ...)
+/// and its parts, the epoch left out when 0; `None` when unversioned.
+pub fn constraint(
+    flags: Option<&str>,
+    epoch: Option<&str>,
+    version: Option<&str>,
+    release: Option<&str>,
+) -> Option<String> {
+    let op = match flags? {
+        "EQ" => "=",
+        "LT" => "<",
+        "LE" => "<=",
+        "GT" => ">",
+        "GE" => ">=",
+        other => other,
+    };
+    let mut evr = String::new();
+    if let Some(e) = epoch.filter(|e| !e.is_empty() && *e != "0") {
+        evr.push_str(e);
+        evr.push(':');
+    }
+    evr.push_str(version?);
+    if let Some(r) = release {
+        evr.push('-');
+        evr.push_str(r);
+    }
+    Some(format!("{op} {evr}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

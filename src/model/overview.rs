@@ -59,10 +59,7 @@ pub struct PackageInfo {
 impl PackageInfo {
     /// `version-release`, with `epoch:` in front when it is set and not 0.
     pub fn evr(&self) -> String {
-        match self.epoch.as_deref() {
-            Some(e) if !e.is_empty() && e != "0" => format!("{e}:{}-{}", self.version, self.release),
-            _ => format!("{}-{}", self.version, self.release),
-        }
+        super::evr::label(self.epoch.as_deref(), &self.version, &self.release)
     }
 }
 

@@ -200,25 +200,12 @@ fn split_author(line: &str) -> (String, Option<String>) {
 
 /// `>= 1:0.50.0`, or `None` when unversioned. Epoch 0 is left out, as rpm prints it.
 pub fn constraint(dep: &MdapiDep) -> Option<String> {
-    let op = match dep.flags.as_deref()? {
-        "EQ" => "=",
-        "LT" => "<",
-        "LE" => "<=",
-        "GT" => ">",
-        "GE" => ">=",
-        other => other,
-    };
-    let mut evr = String::new();
-    if let Some(e) = dep.epoch.as_deref().filter(|e| !e.is_empty() && *e != "0") {
-        evr.push_str(e);
-        evr.push(':');
-    }
-    evr.push_str(dep.version.as_deref()?);
-    if let Some(r) = dep.release.as_deref() {
-        evr.push('-');
-        evr.push_str(r);
-    }
-    Some(format!("{op} {evr}"))
+    crate::model::evr::constraint(
+        dep.flags.as_deref(),
+        dep.epoch.as_deref(),
+        dep.version.as_deref(),
+        dep.release.as_deref(),
+    )
 }
 
 /// A package's dependency lists, capabilities not yet resolved to providers.

@@ -406,25 +406,8 @@ fn entry(e: &BytesStart) -> Result<RepoDep, ParseError> {
     let name = attr(e, "name")?.unwrap_or_default();
     let constraint = match (attr(e, "flags")?, attr(e, "ver")?) {
         (Some(flags), Some(ver)) => {
-            let op = match flags.as_str() {
-                "EQ" => "=",
-                "LT" => "<",
-                "LE" => "<=",
-                "GT" => ">",
-                "GE" => ">=",
-                _ => flags.as_str(),
-            };
-            let mut evr = String::new();
-            if let Some(epoch) = attr(e, "epoch")?.filter(|x| !x.is_empty() && x != "0") {
-                evr.push_str(&epoch);
-                evr.push(':');
-            }
-            evr.push_str(&ver);
-            if let Some(rel) = attr(e, "rel")?.filter(|r| !r.is_empty()) {
-                evr.push('-');
-                evr.push_str(&rel);
-            }
-            Some(format!("{op} {evr}"))
+            let (epoch, release) = (attr(e, "epoch")?, attr(e, "rel")?.filter(|r| !r.is_empty()));
+            crate::model::evr::constraint(Some(&flags), epoch.as_deref(), Some(&ver), release.as_deref())
         }
         _ => None,
     };
