@@ -343,15 +343,19 @@ pub async fn provides(
     query: crate::model::provides::ProvidesQuery,
 ) -> Result<crate::model::provides::ProvidesResults, AppError> {
     use crate::model::provides::{ProvidesHit, ProvidesResults, PER_PAGE};
-    let branches = db::repodata::branches(pool).await?;
+    let offset = (query.page - 1) * PER_PAGE;
+    // Independent reads, on two connections at once: the branch list is
+    // needed to reject an unknown branch and for the page's branch picker.
+    let (branches, found) = tokio::try_join!(
+        db::repodata::branches(pool),
+        db::repodata::find(pool, query.mode, &query.lookup, query.branch.as_deref(), offset, PER_PAGE)
+    )?;
     if let Some(b) = &query.branch {
         if !branches.contains(b) {
             let known = if branches.is_empty() { "none has been read yet".to_string() } else { branches.join(", ") };
             return Err(AppError::BadRequest(format!("unknown branch “{b}”: one of {known}")));
         }
     }
-    let offset = (query.page - 1) * PER_PAGE;
-    let found = db::repodata::find(pool, query.mode, &query.lookup, query.branch.as_deref(), offset, PER_PAGE).await?;
     let counted = found.first().map(|f| f.total).unwrap_or(0);
     let page_end = offset + PER_PAGE;
     let hits = found

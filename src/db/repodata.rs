@@ -315,35 +315,46 @@ pub async fn find(
     offset: i64,
     limit: i64,
 ) -> Result<Vec<Found>, DbError> {
-    // Each mode yields (package_id, matched) rows from its own index; the
-    // package's newest flag and branch are checked before the cap, so the
-    // cap counts only real matches.
-    const PACKAGE: &str = "JOIN repo_packages p ON p.id = m.package_id AND p.newest AND p.arch <> 'src'
-                           AND ($2::text IS NULL OR p.branch = $2)";
+    // Each mode yields (package_id, matched) rows from its own index, joined
+    // to the package to check its newest flag and branch before the cap, so
+    // the cap counts only real matches.
+    let newest = |of: &str| {
+        format!(
+            "JOIN repo_packages p ON p.id = {of}.package_id AND p.newest AND p.arch <> 'src'
+                                     AND ($2::text IS NULL OR p.branch = $2)"
+        )
+    };
     let (matches, a, b, c): (String, String, Option<String>, Option<String>) = match mode {
         ProvidesMode::Path => {
             let (dir, name) = split_path(lookup);
             (
-                "SELECT f.package_id, d.path || '/' || f.name AS matched
-                 FROM repo_dirs d JOIN repo_files f ON f.dir_id = d.id WHERE d.path = $1 AND f.name = $3"
-                    .into(),
+                format!(
+                    "SELECT f.package_id, d.path || '/' || f.name AS matched
+                     FROM repo_dirs d JOIN repo_files f ON f.dir_id = d.id {}
+                     WHERE d.path = $1 AND f.name = $3",
+                    newest("f")
+                ),
                 dir.to_string(),
                 Some(name.to_string()),
                 None,
             )
         }
         ProvidesMode::Name => (
-            "SELECT f.package_id, d.path || '/' || f.name AS matched
-             FROM repo_files f JOIN repo_dirs d ON d.id = f.dir_id WHERE f.name = $1"
-                .into(),
+            format!(
+                "SELECT f.package_id, d.path || '/' || f.name AS matched
+                 FROM repo_files f JOIN repo_dirs d ON d.id = f.dir_id {} WHERE f.name = $1",
+                newest("f")
+            ),
             lookup.to_string(),
             None,
             None,
         ),
         ProvidesMode::Capability => (
-            "SELECT r.package_id, r.name || coalesce(' ' || r.constraint_text, '') AS matched
-             FROM repo_deps r WHERE r.name = $1 AND r.kind = 0"
-                .into(),
+            format!(
+                "SELECT r.package_id, r.name || coalesce(' ' || r.constraint_text, '') AS matched
+                 FROM repo_deps r {} WHERE r.name = $1 AND r.kind = 0",
+                newest("r")
+            ),
             lookup.to_string(),
             None,
             None,
@@ -357,21 +368,33 @@ pub async fn find(
                 Some((d, n)) => (Some(d), Some(n)),
                 None => (None, None),
             };
-            // Three disjoint parts, so UNION ALL can stop at the cap
-            // instead of collecting every match to remove duplicates.
+            // Three disjoint parts, so UNION ALL can stop at the cap instead
+            // of collecting every match to remove duplicates. Each part has
+            // its own cap: the planner then picks plans that stop early
+            // (index lookups per row) instead of hashing whole tables. The
+            // trigram indexes are on repo_trigram_text() (see its migration);
+            // the plain LIKE beside each rechecks the real text.
+            let n = newest("f");
             (
-                "(SELECT f.package_id, d.path || '/' || f.name AS matched
-                  FROM repo_files f JOIN repo_dirs d ON d.id = f.dir_id WHERE f.name LIKE $1)
-                 UNION ALL
-                 (SELECT f.package_id, d.path || '/' || f.name AS matched
-                  FROM repo_dirs d JOIN repo_files f ON f.dir_id = d.id
-                  WHERE d.path LIKE $1 AND f.name NOT LIKE $1)
-                 UNION ALL
-                 (SELECT f.package_id, d.path || '/' || f.name AS matched
-                  FROM repo_dirs d JOIN repo_files f ON f.dir_id = d.id
-                  WHERE $3::text IS NOT NULL AND d.path LIKE $3 AND f.name LIKE $4
-                    AND d.path NOT LIKE $1 AND f.name NOT LIKE $1)"
-                    .into(),
+                format!(
+                    "(SELECT f.package_id, d.path || '/' || f.name AS matched
+                      FROM repo_files f JOIN repo_dirs d ON d.id = f.dir_id {n}
+                      WHERE repo_trigram_text(f.name) LIKE repo_trigram_text($1) AND f.name LIKE $1
+                      LIMIT $7)
+                     UNION ALL
+                     (SELECT f.package_id, d.path || '/' || f.name AS matched
+                      FROM repo_dirs d JOIN repo_files f ON f.dir_id = d.id {n}
+                      WHERE repo_trigram_text(d.path) LIKE repo_trigram_text($1) AND d.path LIKE $1
+                        AND f.name NOT LIKE $1
+                      LIMIT $7)
+                     UNION ALL
+                     (SELECT f.package_id, d.path || '/' || f.name AS matched
+                      FROM repo_dirs d JOIN repo_files f ON f.dir_id = d.id {n}
+                      WHERE $3::text IS NOT NULL
+                        AND repo_trigram_text(d.path) LIKE repo_trigram_text($3) AND d.path LIKE $3
+                        AND f.name LIKE $4 AND d.path NOT LIKE $1 AND f.name NOT LIKE $1
+                      LIMIT $7)"
+                ),
                 format!("%{}%", like_literal(lookup)),
                 dir_end,
                 name_start,
@@ -385,19 +408,23 @@ pub async fn find(
              SELECT p.name AS package, p.source, p.branch, p.repo, p.epoch, p.version, p.release, p.arch,
                     m.matched, m.rn, count(*) OVER () AS total
              FROM (SELECT m.package_id, m.matched, row_number() OVER () AS rn
-                   FROM ({matches}) m {PACKAGE} LIMIT $7) m
+                   FROM ({matches}) m LIMIT $7) m
              JOIN repo_packages p ON p.id = m.package_id
          ) found
          WHERE rn > $5 AND rn <= $5 + $6
          ORDER BY package, branch = 'rawhide' DESC, length(branch) DESC, branch DESC, matched"
     );
-    let mut tx = pool.begin().await?;
-    if mode != ProvidesMode::Contains {
-        // Exact lookups plan the same whatever the value: a cached generic
-        // plan saves the ~2 ms of planning per call (10 times the execution)
-        // that the pool's force_custom_plan, set for the prefix search, costs.
-        sqlx::query("SET LOCAL plan_cache_mode = force_generic_plan").execute(&mut *tx).await?;
-    }
+    // Exact lookups plan the same whatever the value: a cached generic plan
+    // saves the ~2 ms of planning per call (10 times the execution) that the
+    // pool's force_custom_plan, set for the prefix search, costs. The setting
+    // rides on the BEGIN, in the same round trip.
+    // Parallel workers would run the parts at once and in no order, and a
+    // lookup needs only the first hundred rows; on a busy server they only
+    // add start-up cost.
+    let mut tx = match mode {
+        ProvidesMode::Contains => pool.begin_with("BEGIN; SET LOCAL max_parallel_workers_per_gather = 0").await?,
+        _ => pool.begin_with("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan").await?,
+    };
     let found = sqlx::query_as(&sql)
         .bind(&a)
         .bind(branch)

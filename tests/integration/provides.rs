@@ -126,6 +126,44 @@ async fn every_mode_finds_the_demo_packages(pool: PgPool) {
     assert!(page.texts(".provided-by h2").is_empty(), "a plain name asks no provides");
 }
 
+/// `contains` looks up names through an index in which `.`, `-`, `_` and
+/// other punctuation are turned into letters (see the migration): what it
+/// finds is still exactly the names holding the text, punctuation and
+/// wildcard characters taken literally.
+#[sqlx::test(migrations = "./migrations")]
+async fn contains_takes_punctuation_literally(pool: PgPool) {
+    load_demo(&pool).await;
+    let up = quick_upstream(&replay(demo_dir()).await);
+    read_repos(&pool, &up).await;
+    // Beside /usr/bin/packit: the name looked for, one with the index's
+    // stand-in letters, one with `x` where the query has `_`, one with `%`.
+    sqlx::query(
+        "INSERT INTO repo_files (package_id, dir_id, name, is_dir)
+         SELECT f.package_id, f.dir_id, n, false
+         FROM repo_files f JOIN repo_dirs d ON d.id = f.dir_id JOIN repo_packages p ON p.id = f.package_id,
+              unnest(ARRAY['pun-ct_u.at+e', 'punǭctǯuǫatǱe', 'pun-ctxu.at+e', 'pun-ct%u.at+e']) n
+         WHERE d.path = '/usr/bin' AND f.name = 'packit' AND p.branch = 'rawhide' AND p.newest",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    let router = router(pool.clone());
+    let found = |q: &'static str| {
+        let router = router.clone();
+        async move {
+            let (status, doc) = api(&router, &format!("q={q}&mode=contains&branch=rawhide")).await;
+            assert_eq!(status, 200, "{doc}");
+            let mut paths: Vec<String> = hits(&doc).into_iter().map(|h| h.3).collect();
+            paths.sort();
+            paths
+        }
+    };
+    assert_eq!(found("n-ct_u.at%2Be").await, ["/usr/bin/pun-ct_u.at+e"]);
+    assert_eq!(found("ct%25u").await, ["/usr/bin/pun-ct%u.at+e"]);
+    assert_eq!(found("n%C7%ADct").await, ["/usr/bin/punǭctǯuǫatǱe"]);
+    assert_eq!(found("bin/pun-").await.len(), 3);
+}
+
 #[sqlx::test(migrations = "./migrations")]
 async fn bad_queries_are_answered_400_with_a_reason(pool: PgPool) {
     let up = quick_upstream(&replay(demo_dir()).await);
