@@ -136,12 +136,13 @@ async fn contains_takes_punctuation_literally(pool: PgPool) {
     let up = quick_upstream(&replay(demo_dir()).await);
     read_repos(&pool, &up).await;
     // Beside /usr/bin/packit: the name looked for, one with the index's
-    // stand-in letters, one with `x` where the query has `_`, one with `%`.
+    // stand-in letters, one in capitals, one with `x` where the query has
+    // `_`, one with `%`.
     sqlx::query(
         "INSERT INTO repo_files (package_id, dir_id, name, is_dir)
          SELECT f.package_id, f.dir_id, n, false
          FROM repo_files f JOIN repo_dirs d ON d.id = f.dir_id JOIN repo_packages p ON p.id = f.package_id,
-              unnest(ARRAY['pun-ct_u.at+e', 'punǭctǯuǫatǱe', 'pun-ctxu.at+e', 'pun-ct%u.at+e']) n
+              unnest(ARRAY['pun-ct_u.at+e', 'PUN-CT_U.AT+E', 'punβctγuαatδe', 'pun-ctxu.at+e', 'pun-ct%u.at+e']) n
          WHERE d.path = '/usr/bin' AND f.name = 'packit' AND p.branch = 'rawhide' AND p.newest",
     )
     .execute(&pool)
@@ -160,8 +161,10 @@ async fn contains_takes_punctuation_literally(pool: PgPool) {
     };
     assert_eq!(found("n-ct_u.at%2Be").await, ["/usr/bin/pun-ct_u.at+e"]);
     assert_eq!(found("ct%25u").await, ["/usr/bin/pun-ct%u.at+e"]);
-    assert_eq!(found("n%C7%ADct").await, ["/usr/bin/punǭctǯuǫatǱe"]);
+    assert_eq!(found("n%CE%B2ct").await, ["/usr/bin/punβctγuαatδe"]);
     assert_eq!(found("bin/pun-").await.len(), 3);
+    // Case counts, as for LIKE.
+    assert_eq!(found("N-CT_U").await, ["/usr/bin/PUN-CT_U.AT+E"]);
 }
 
 #[sqlx::test(migrations = "./migrations")]
