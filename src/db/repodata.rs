@@ -414,13 +414,13 @@ pub async fn find(
          WHERE rn > $5 AND rn <= $5 + $6
          ORDER BY package, branch = 'rawhide' DESC, length(branch) DESC, branch DESC, matched"
     );
-    // Exact lookups plan the same whatever the value: a cached generic plan
-    // saves the ~2 ms of planning per call (10 times the execution) that the
-    // pool's force_custom_plan, set for the prefix search, costs. The setting
-    // rides on the BEGIN, in the same round trip.
-    // Parallel workers would run the parts at once and in no order, and a
-    // lookup needs only the first hundred rows; on a busy server they only
-    // add start-up cost.
+    // Settings ride on the BEGIN, in the same round trip.
+    // - contains: planned for its pattern (the pool's force_custom_plan), as
+    //   how common the pattern is decides the plan; no parallel workers, which
+    //   would run the parts at once and in no order when a lookup needs only
+    //   the first hundred rows, and only add start-up cost on a busy server.
+    // - exact lookups plan the same whatever the value: a cached generic plan
+    //   saves the ~2 ms of planning per call (10 times the execution).
     let mut tx = match mode {
         ProvidesMode::Contains => pool.begin_with("BEGIN; SET LOCAL max_parallel_workers_per_gather = 0").await?,
         _ => pool.begin_with("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan").await?,
