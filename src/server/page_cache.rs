@@ -2,8 +2,9 @@
 //! variants and every response header included, so a hot page is served
 //! like a static file. An entry is dropped the moment the refresh that
 //! changes its rows commits: every web replica LISTENs for the refresh's
-//! NOTIFY (see `db::CHANGED_CHANNEL`). Bounded by bytes; the least
-//! recently used pages go first.
+//! NOTIFY (see `db::CHANGED_CHANNEL`). Bounded by bytes; quick_cache's
+//! S3-FIFO policy picks what goes (a hit only sets a bit, where an LRU
+//! would record every read).
 //!
 //! What is kept: 200s only, keyed by the package and what the page reads
 //! of the URL (the tab and `?branch=`; any other parameter changes nothing
@@ -11,8 +12,8 @@
 //! 404s go to a small store of their own, for [`NOT_FOUND_TTL`].
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -23,7 +24,8 @@ use axum::http::header::{
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use moka::sync::Cache;
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
 
 use super::security::SecurityHeaders;
 use crate::model::route::{query_param, Route};
@@ -56,49 +58,64 @@ struct Variant {
 
 /// The pages of one package: invalidated together. Every refresh announces
 /// each package whose pages it changes (a source and all its sub-packages).
+/// Never changed in place: a new page replaces the whole bucket (stores are
+/// rare, hits are not, and a hit then takes no lock of its own).
 #[derive(Default)]
 struct Bucket {
-    pages: HashMap<String, Arc<Page>>,
+    pages: HashMap<String, Arc<Page>, foldhash::fast::RandomState>,
+    /// When an unknown name's 404s stop counting; `None` for real pages.
+    expires: Option<Instant>,
+    /// Bytes held, counted once: the cache weighs a bucket on every insert.
+    bytes: u64,
 }
 
 impl Bucket {
-    fn weight(&self) -> u32 {
-        let bytes: usize =
-            self.pages.values().map(|p| p.variants.iter().map(|v| v.body.len() + 512).sum::<usize>()).sum();
-        u32::try_from(bytes).unwrap_or(u32::MAX)
+    fn live(self: Arc<Self>, now: impl FnOnce() -> Instant) -> Option<Arc<Self>> {
+        match self.expires {
+            Some(at) if at <= now() => None,
+            _ => Some(self),
+        }
     }
 }
 
+/// A bucket weighs its bodies, plus a little for its headers.
+#[derive(Clone)]
+struct ByBytes;
+
+impl Weighter<String, Arc<Bucket>> for ByBytes {
+    fn weight(&self, _package: &String, bucket: &Arc<Bucket>) -> u64 {
+        bucket.bytes
+    }
+}
+
+type Store = Cache<String, Arc<Bucket>, ByBytes>;
+
 #[derive(Clone)]
 pub struct PageCache {
-    pages: Cache<String, Arc<Mutex<Bucket>>>,
-    not_found: Cache<String, Arc<Mutex<Bucket>>>,
+    pages: Arc<Store>,
+    not_found: Arc<Store>,
     /// Bumped by every invalidation; a render that began before one is not stored.
     generation: Arc<AtomicU64>,
     security: SecurityHeaders,
 }
 
-fn store(max_bytes: u64, ttl: Option<Duration>) -> Cache<String, Arc<Mutex<Bucket>>> {
-    let builder = Cache::builder()
-        .max_capacity(max_bytes)
-        .weigher(|_k: &String, v: &Arc<Mutex<Bucket>>| v.lock().map(|b| b.weight()).unwrap_or(u32::MAX));
-    match ttl {
-        Some(ttl) => builder.time_to_live(ttl).build(),
-        None => builder.build(),
-    }
+fn store(max_bytes: u64) -> Arc<Store> {
+    // A package's pages weigh some tens of kilobytes; the estimate only sizes tables.
+    let estimated_packages = usize::try_from(max_bytes / (32 << 10)).unwrap_or(usize::MAX).clamp(16, 1 << 20);
+    Arc::new(Cache::with_weighter(estimated_packages, max_bytes, ByBytes))
 }
 
 impl PageCache {
     pub fn new(max_bytes: u64, security: SecurityHeaders) -> Self {
         PageCache {
-            pages: store(max_bytes, None),
-            not_found: store((max_bytes / 16).max(1 << 20), Some(NOT_FOUND_TTL)),
+            pages: store(max_bytes),
+            not_found: store((max_bytes / 16).max(1 << 20)),
             generation: Arc::default(),
             security,
         }
     }
 
-    fn store_for(&self, status: StatusCode) -> Option<&Cache<String, Arc<Mutex<Bucket>>>> {
+    fn store_for(&self, status: StatusCode) -> Option<&Store> {
         match status {
             StatusCode::OK => Some(&self.pages),
             StatusCode::NOT_FOUND => Some(&self.not_found),
@@ -107,49 +124,55 @@ impl PageCache {
     }
 
     fn get(&self, package: &str, key: &str) -> Option<Arc<Page>> {
-        [&self.pages, &self.not_found].into_iter().find_map(|store| {
-            let bucket = store.get(package)?;
-            let page = bucket.lock().ok()?.pages.get(key).cloned();
-            page
-        })
+        if let Some(page) = self.pages.get(package).and_then(|b| b.pages.get(key).cloned()) {
+            return Some(page);
+        }
+        let bucket = self.not_found.get(package)?.live(Instant::now)?;
+        bucket.pages.get(key).cloned()
     }
 
     /// Stores a page unless some rows changed since `generation` was read,
     /// or the package already has its share of variants.
     fn put(&self, package: &str, key: String, page: Page, generation: u64) {
+        self.put_at(package, key, page, generation, Instant::now());
+    }
+
+    fn put_at(&self, package: &str, key: String, page: Page, generation: u64, now: Instant) {
         let Some(store) = self.store_for(page.status) else { return };
         if self.generation.load(Ordering::SeqCst) != generation {
             return;
         }
-        let bucket = store.get_with(package.to_string(), Arc::default);
-        if let Ok(mut b) = bucket.lock() {
-            if b.pages.len() >= MAX_VARIANTS && !b.pages.contains_key(&key) {
-                return;
-            }
-            b.pages.insert(key, Arc::new(page));
+        let mut pages = store.get(package).and_then(|b| b.live(|| now)).map(|b| b.pages.clone()).unwrap_or_default();
+        if pages.len() >= MAX_VARIANTS && !pages.contains_key(&key) {
+            return;
         }
-        // Re-insert so the cache weighs the bucket with its new page.
-        store.insert(package.to_string(), bucket);
+        let expires = (page.status == StatusCode::NOT_FOUND).then(|| now + NOT_FOUND_TTL);
+        pages.insert(key, Arc::new(page));
+        let bytes = pages.values().map(|p| p.variants.iter().map(|v| v.body.len() as u64 + 512).sum::<u64>()).sum();
+        store.insert(package.to_string(), Arc::new(Bucket { pages, expires, bytes }));
+        // An invalidation between the check above and the insert has already
+        // removed what it could: take back what may be stale.
+        if self.generation.load(Ordering::SeqCst) != generation {
+            store.remove(package);
+        }
     }
 
     /// Drops every page of `package`.
     pub fn invalidate(&self, package: &str) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.pages.invalidate(package);
-        self.not_found.invalidate(package);
+        self.pages.remove(package);
+        self.not_found.remove(package);
     }
 
     /// Drops everything (e.g. when change notices may have been missed).
     pub fn clear(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
-        self.pages.invalidate_all();
-        self.not_found.invalidate_all();
+        self.pages.clear();
+        self.not_found.clear();
     }
 
     pub fn weighted_size(&self) -> u64 {
-        self.pages.run_pending_tasks();
-        self.not_found.run_pending_tasks();
-        self.pages.weighted_size() + self.not_found.weighted_size()
+        self.pages.weight() + self.not_found.weight()
     }
 
     pub fn security(&self) -> &SecurityHeaders {
@@ -518,5 +541,20 @@ mod tests {
         }
         let kept = (0..MAX_VARIANTS + 10).filter(|i| cache.get("bash", &format!("contents|b{i}")).is_some()).count();
         assert_eq!(kept, MAX_VARIANTS);
+    }
+
+    #[test]
+    fn unknown_names_are_forgotten_after_their_ttl() {
+        let cache = PageCache::new(1 << 20, SecurityHeaders::new(false));
+        let g = cache.generation.load(Ordering::SeqCst);
+        let long_ago = Instant::now().checked_sub(NOT_FOUND_TTL + Duration::from_secs(1)).unwrap();
+        cache.put_at("nope", "overview|".into(), page(StatusCode::NOT_FOUND, b"no"), g, long_ago);
+        assert!(cache.get("nope", "overview|").is_none(), "an expired 404");
+        cache.put("nope", "builds|".into(), page(StatusCode::NOT_FOUND, b"no"), g);
+        assert!(cache.get("nope", "builds|").is_some());
+        assert!(cache.get("nope", "overview|").is_none(), "a new 404 does not revive the expired ones");
+        // A real page's bucket never expires, whenever it was stored.
+        cache.put_at("bash", "overview|".into(), page(StatusCode::OK, b"x"), g, long_ago);
+        assert!(cache.get("bash", "overview|").is_some());
     }
 }
