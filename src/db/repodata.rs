@@ -303,6 +303,13 @@ pub fn split_path(path: &str) -> (&str, &str) {
     }
 }
 
+/// `column LIKE pattern`, asked of the trigram index first: the index is on
+/// `repo_trigram_text(column)` (punctuation made letters, see its migration),
+/// and the plain LIKE rechecks the real text. Always written together.
+fn contains(column: &str, pattern: &str) -> String {
+    format!("repo_trigram_text({column}) LIKE repo_trigram_text({pattern}) AND {column} LIKE {pattern}")
+}
+
 /// A page of the newest packages matching: the `limit` found after the
 /// first `offset` (in the mode's index order, so a page reads no more rows
 /// than it shows, plus one to tell whether more exist), ordered by package,
@@ -375,23 +382,25 @@ pub async fn find(
             // trigram indexes are on repo_trigram_text() (see its migration);
             // the plain LIKE beside each rechecks the real text.
             let n = newest("f");
+            let (name_has, path_has, path_ends) =
+                (contains("f.name", "$1"), contains("d.path", "$1"), contains("d.path", "$3"));
             (
                 format!(
                     "(SELECT f.package_id, d.path || '/' || f.name AS matched
                       FROM repo_files f JOIN repo_dirs d ON d.id = f.dir_id {n}
-                      WHERE repo_trigram_text(f.name) LIKE repo_trigram_text($1) AND f.name LIKE $1
+                      WHERE {name_has}
                       LIMIT $7)
                      UNION ALL
                      (SELECT f.package_id, d.path || '/' || f.name AS matched
                       FROM repo_dirs d JOIN repo_files f ON f.dir_id = d.id {n}
-                      WHERE repo_trigram_text(d.path) LIKE repo_trigram_text($1) AND d.path LIKE $1
+                      WHERE {path_has}
                         AND f.name NOT LIKE $1
                       LIMIT $7)
                      UNION ALL
                      (SELECT f.package_id, d.path || '/' || f.name AS matched
                       FROM repo_dirs d JOIN repo_files f ON f.dir_id = d.id {n}
                       WHERE $3::text IS NOT NULL
-                        AND repo_trigram_text(d.path) LIKE repo_trigram_text($3) AND d.path LIKE $3
+                        AND {path_ends}
                         AND f.name LIKE $4 AND d.path NOT LIKE $1 AND f.name NOT LIKE $1
                       LIMIT $7)"
                 ),
