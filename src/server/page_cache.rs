@@ -59,8 +59,9 @@ struct Variant {
 /// The pages of one package: invalidated together. Every refresh announces
 /// each package whose pages it changes (a source and all its sub-packages).
 /// Never changed in place: a new page replaces the whole bucket (stores are
-/// rare, hits are not, and a hit then takes no lock of its own).
-#[derive(Default)]
+/// rare, hits are not, and a hit then takes no lock of its own). Two pages
+/// of one package stored at the same instant may keep only one; the other
+/// is rendered again on its next request.
 struct Bucket {
     pages: HashMap<String, Arc<Page>, foldhash::fast::RandomState>,
     /// When an unknown name's 404s stop counting; `None` for real pages.
