@@ -78,6 +78,9 @@ pub async fn gallery_story(
 #[tracing::instrument(skip(pool, site_url), fields(package.name = %name))]
 pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<PackageHeader, AppError> {
     no_such_name(name)?;
+    // Read before the rows the page shows: a change in between is then
+    // caught up on (a refetch too many), never missed.
+    let live_version = db::live::newest_version(pool, name).await?;
     let Some(row) = db::packages::get(pool, name).await? else {
         let other_case = db::packages::other_case(pool, name).await?;
         return Err(AppError::NotFound { name: name.to_string(), other_case });
@@ -94,6 +97,7 @@ pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<Package
         license: row.license,
         sub_packages,
         site_url: site_url.to_string(),
+        live_version,
     })
 }
 

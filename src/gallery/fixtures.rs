@@ -389,6 +389,7 @@ pub fn header(name: &str, source: &str) -> PackageHeader {
         },
         site_url: "https://packages.fedoraproject.org".into(),
         retired_in: Vec::new(),
+        live_version: Some(42),
     }
 }
 

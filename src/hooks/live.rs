@@ -14,14 +14,16 @@ pub struct LiveUpdates {
 }
 
 /// Opens the stream of the package shown (again when the name changes)
-/// and provides [`LiveUpdates`] to the page below.
-pub fn follow_live(name: Memo<String>) {
+/// and provides [`LiveUpdates`] to the page below. `read_at` gives, for a
+/// name, the refresh version the page was read at, if known: the stream
+/// starts from there.
+pub fn follow_live(name: Memo<String>, read_at: Callback<String, Option<i64>>) {
     let (last, set_last) = signal(None::<LiveChange>);
     provide_context(LiveUpdates { last });
     #[cfg(feature = "hydrate")]
-    browser::follow(name, set_last);
+    browser::follow(name, read_at, set_last);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (name, set_last);
+    let _ = (name, read_at, set_last);
 }
 
 /// The open/closed state of the `<details>` inside `selector`, by their
@@ -52,7 +54,7 @@ mod browser {
     use wasm_bindgen::prelude::*;
     use wasm_bindgen::JsCast;
 
-    use crate::model::live::{live_path, LiveChange};
+    use crate::model::live::{live_path_since, LiveChange};
 
     /// An open `EventSource` and its handlers; closed when dropped.
     struct Connection {
@@ -68,22 +70,31 @@ mod browser {
         }
     }
 
-    pub fn follow(name: Memo<String>, set_last: WriteSignal<Option<LiveChange>>) {
+    pub fn follow(
+        name: Memo<String>,
+        read_at: Callback<String, Option<i64>>,
+        set_last: WriteSignal<Option<LiveChange>>,
+    ) {
         // Bumped to reconnect after the server refused the stream.
         let attempt = RwSignal::new(0u32);
         Effect::new(move |previous: Option<Option<Connection>>| {
             drop(previous);
             let _ = attempt.get();
-            connect(&name.get(), set_last, attempt).ok()
+            let name = name.get();
+            // After a refusal this may catch up on a change heard before:
+            // one refetch too many, never one missed.
+            let since = read_at.run(name.clone());
+            connect(&name, since, set_last, attempt).ok()
         });
     }
 
     fn connect(
         name: &str,
+        since: Option<i64>,
         set_last: WriteSignal<Option<LiveChange>>,
         attempt: RwSignal<u32>,
     ) -> Result<Connection, JsValue> {
-        let source = web_sys::EventSource::new(&live_path(name))?;
+        let source = web_sys::EventSource::new(&live_path_since(name, since))?;
         let on_change = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
             if let Some(change) = e.data().as_string().and_then(|t| serde_json::from_str::<LiveChange>(&t).ok()) {
                 set_last.set(Some(change));

@@ -1,11 +1,13 @@
 //! `GET /packages/{name}/live`: the event stream. `change` events carry a
 //! [`LiveChange`] as JSON with its id; comments every
 //! [`HEARTBEAT`] keep proxies from closing an idle stream. A reconnecting
-//! browser sends `Last-Event-ID` and first gets what it missed.
+//! browser sends `Last-Event-ID`, a page opening its first stream sends
+//! `?since=` (the version it was read at), and either first gets what it
+//! missed.
 use std::convert::Infallible;
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -22,12 +24,16 @@ pub const HEARTBEAT: Duration = Duration::from_secs(15);
 /// How long a browser waits before reconnecting after the stream drops.
 const RECONNECT: Duration = Duration::from_secs(3);
 
-pub async fn stream(State(hub): State<LiveHub>, Path(name): Path<String>, headers: HeaderMap) -> Response {
-    let last_seen = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok())
-        .filter(|v| *v >= 0);
+pub async fn stream(
+    State(hub): State<LiveHub>,
+    Path(name): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let version = |v: &str| v.trim().parse::<i64>().ok().filter(|v| *v >= 0);
+    let event_id = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(version);
+    let since = query.as_deref().and_then(|q| crate::model::route::query_param(q, "since")).and_then(|v| version(&v));
+    let last_seen = event_id.max(since);
     // An unknown name is a 404, not a stream that never speaks.
     let newest = match read::live_version(hub.pool(), &name).await {
         Ok(v) => v,

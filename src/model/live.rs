@@ -42,6 +42,16 @@ pub fn live_path(name: &str) -> String {
     format!("/packages/{}/live", super::url_segment(name))
 }
 
+/// The stream of `name` from refresh version `since` on: what changed after
+/// it comes first. (A browser's first connection cannot send
+/// `Last-Event-ID`; its reconnections send that too, and the newer counts.)
+pub fn live_path_since(name: &str, since: Option<i64>) -> String {
+    match since {
+        Some(v) => format!("{}?since={v}", live_path(name)),
+        None => live_path(name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

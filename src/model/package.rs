@@ -18,6 +18,12 @@ pub struct PackageHeader {
     pub retired_in: Vec<String>,
     /// Absolute base of canonical links, e.g. `https://packages.fedoraproject.org`.
     pub site_url: String,
+    /// The package's newest refresh version when this was read: the page's
+    /// live stream starts from it, so a change made between the render and
+    /// the stream's opening (seconds on a slow phone, longer from a
+    /// browser's cache) is not missed. `None` before any refresh.
+    #[serde(default)]
+    pub live_version: Option<i64>,
 }
 
 impl PackageHeader {

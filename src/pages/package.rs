@@ -32,7 +32,10 @@ pub fn PackagePage() -> impl IntoView {
     let name = package_name();
     let header = Resource::new(move || name.get(), get_package_header);
     follow_old_fragment(name);
-    crate::hooks::live::follow_live(name);
+    // Only a header of this very name says what version the page shows.
+    let read_at =
+        Callback::new(move |name: String| header.get_untracked()?.ok().filter(|h| h.name == name)?.live_version);
+    crate::hooks::live::follow_live(name, read_at);
     view! {
         <SiteHeader/>
         <main class="package-page">

@@ -1,5 +1,6 @@
 //! Live streams: a committed refresh reaches every open stream of the
-//! package, a reconnect with `Last-Event-ID` catches up, the per-process
+//! package, a reconnect with `Last-Event-ID` (or a first stream with the
+//! version its page was read at) catches up, the per-process
 //! cap answers 503, and stopping the server ends the streams.
 
 use std::time::Duration;
@@ -126,6 +127,24 @@ async fn a_reconnect_catches_up_on_what_it_missed(pool: PgPool) {
     // Up to date: nothing more to catch up on.
     let mut current = Stream::open(&app, "/packages/python-requre/live", Some(missed.id)).await.expect("a stream");
     assert!(current.next_change(Duration::from_millis(300)).await.is_none());
+}
+
+#[sqlx::test(migrations = "./migrations")]
+async fn a_first_stream_catches_up_from_the_version_the_page_was_read_at(pool: PgPool) {
+    load_demo(&pool).await;
+    let app = live_router(&pool).await;
+    let answer = get(&app, "/api/package?name=python-requre").await;
+    let header: fedora_packages::model::PackageHeader = serde_json::from_slice(&answer.body_bytes).expect("the header");
+    let read_at = header.live_version.expect("the page says which version it shows");
+    // After the page was read, before its script opens the stream.
+    refresh(&pool, "python-requre", &[Tab::Changelog]).await;
+    let uri = fedora_packages::model::live::live_path_since("python-requre", Some(read_at));
+    let mut first = Stream::open(&app, &uri, None).await.expect("a stream");
+    let missed = first.next_change(Duration::from_secs(5)).await.expect("the change made since the page was read");
+    assert!(missed.id > read_at && missed.touches(Tab::Changelog, None), "{missed:?}");
+    // A reconnection's Last-Event-ID is newer than the page's version: it wins.
+    let mut again = Stream::open(&app, &uri, Some(missed.id)).await.expect("a stream");
+    assert!(again.next_change(Duration::from_millis(300)).await.is_none(), "nothing is sent twice");
 }
 
 #[sqlx::test(migrations = "./migrations")]
