@@ -78,8 +78,10 @@ pub async fn gallery_story(
 #[tracing::instrument(skip(pool, site_url), fields(package.name = %name))]
 pub async fn header(pool: &PgPool, name: &str, site_url: &str) -> Result<PackageHeader, AppError> {
     no_such_name(name)?;
-    // Read before the rows the page shows: a change in between is then
-    // caught up on (a refetch too many), never missed.
+    // Read first, so a change to the header's own rows in between is caught
+    // up on (a refetch too many). The tab's row is read by its own request,
+    // at the same moment: a change committed within those milliseconds, after
+    // the tab's read and before this one, can still be missed.
     let live_version = db::live::newest_version(pool, name).await?;
     let Some(row) = db::packages::get(pool, name).await? else {
         let other_case = db::packages::other_case(pool, name).await?;
