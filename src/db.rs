@@ -4,6 +4,7 @@
 pub mod events;
 pub mod failures;
 pub mod live;
+pub mod lookup_pools;
 pub mod packages;
 pub mod published;
 pub mod releases;

@@ -16,6 +16,8 @@ pub struct ReadContext {
     pub site_url: String,
     /// The search index, when ready; PostgreSQL answers otherwise.
     pub search: crate::search::SearchIndex,
+    /// "What provides it" lookups' own connections.
+    pub lookups: db::lookup_pools::LookupPools,
 }
 
 /// The read context inside a server function, or `Internal` if it is missing.
@@ -343,9 +345,9 @@ pub async fn live_change(
 
 /// "What provides it": the newest packages of the active branches (or one)
 /// owning a path or providing a capability. An unknown branch is a bad request.
-#[tracing::instrument(skip(pool))]
+#[tracing::instrument(skip(ctx))]
 pub async fn provides(
-    pool: &PgPool,
+    ctx: &ReadContext,
     query: crate::model::provides::ProvidesQuery,
 ) -> Result<crate::model::provides::ProvidesResults, AppError> {
     use crate::model::provides::{ProvidesHit, ProvidesResults, PER_PAGE};
@@ -353,8 +355,8 @@ pub async fn provides(
     // Independent reads, on two connections at once: the branch list is
     // needed to reject an unknown branch and for the page's branch picker.
     let (branches, found) = tokio::try_join!(
-        db::repodata::branches(pool),
-        db::repodata::find(pool, query.mode, &query.lookup, query.branch.as_deref(), offset, PER_PAGE)
+        db::repodata::branches(&ctx.pool),
+        db::repodata::find(&ctx.lookups, query.mode, &query.lookup, query.branch.as_deref(), offset, PER_PAGE)
     )?;
     if let Some(b) = &query.branch {
         if !branches.contains(b) {

@@ -246,7 +246,7 @@ pub async fn provides(State(state): State<ReadContext>, RawQuery(query): RawQuer
         let parsed =
             crate::model::provides::ProvidesQuery::parse(&q, mode.as_deref(), branch.as_deref(), page.as_deref())
                 .map_err(ApiError::bad_parameter)?;
-        let found = read::provides(&state.pool, parsed).await?;
+        let found = read::provides(&state, parsed).await?;
         // The same query a page on (a guessed mode is guessed the same way again).
         let next =
             found.has_next().then(|| format!("{}{API_V1}{}", state.site_url, found.query.href(found.query.page + 1)));

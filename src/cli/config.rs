@@ -152,6 +152,11 @@ pub struct ServeArgs {
     /// Open live streams (`/packages/{name}/live`) this process serves; more get a 503.
     #[arg(long, env = "LIVE_MAX_STREAMS", default_value_t = crate::live::DEFAULT_MAX_STREAMS)]
     pub live_max_streams: usize,
+    /// Contains lookups ("what provides it") the database runs at once; more
+    /// wait their turn. About the database server's cores (default: this
+    /// machine's).
+    #[arg(long, env = "CONTAINS_LOOKUPS")]
+    pub contains_lookups: Option<u32>,
 }
 
 impl ServeArgs {
@@ -165,6 +170,7 @@ impl ServeArgs {
             metrics_addr: (self.metrics_addr != "off").then(|| self.metrics_addr.clone()),
             search_index: self.search_index == "on",
             live_max_streams: self.live_max_streams,
+            contains_lookups: self.contains_lookups,
             limits: crate::server::limits::Limits {
                 header_read_timeout: std::time::Duration::from_secs_f64(self.header_read_timeout.max(0.1)),
                 request_timeout: std::time::Duration::from_secs_f64(self.request_timeout.max(0.1)),

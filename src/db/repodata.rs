@@ -33,10 +33,26 @@ pub async fn analyze(tx: &mut Transaction<'_, Postgres>) -> Result<(), DbError> 
     Ok(())
 }
 
+/// The file-name trigram index is cut into this many partial indexes, by
+/// `package_id % NAME_SLICES` (see their migration, which names them
+/// `repo_files_trigram_{slice}`).
+pub const NAME_SLICES: i64 = 4;
+
+/// The condition of file-name slice `k`: that of its partial index, which
+/// the planner uses only for a query that states it the same way.
+pub fn name_slice(k: i64) -> String {
+    format!("f.package_id % {NAME_SLICES} = {k}")
+}
+
+/// The trigram indexes: the file-name slices and the directories'.
+pub fn trigram_indexes() -> Vec<String> {
+    (0..NAME_SLICES).map(|k| format!("repo_files_trigram_{k}")).chain(["repo_dirs_trigram".into()]).collect()
+}
+
 /// Merges what the trigram indexes hold unsorted into their main trees, so
 /// `contains` lookups do not scan a long pending list after a large read.
 pub async fn merge_pending(pool: &PgPool) -> Result<(), DbError> {
-    for index in ["repo_files_trigram", "repo_dirs_trigram"] {
+    for index in trigram_indexes() {
         sqlx::query("SELECT gin_clean_pending_list($1::regclass)").bind(index).execute(pool).await?;
     }
     Ok(())
@@ -306,7 +322,7 @@ pub fn split_path(path: &str) -> (&str, &str) {
 /// `column LIKE pattern`, asked of the trigram index first: the index is on
 /// `repo_trigram_text(column)` (punctuation made letters, see its migration),
 /// and the plain LIKE rechecks the real text. Always written together.
-fn contains(column: &str, pattern: &str) -> String {
+pub fn contains(column: &str, pattern: &str) -> String {
     format!("repo_trigram_text({column}) LIKE repo_trigram_text({pattern}) AND {column} LIKE {pattern}")
 }
 
@@ -315,7 +331,7 @@ fn contains(column: &str, pattern: &str) -> String {
 /// than it shows, plus one to tell whether more exist), ordered by package,
 /// branch and match.
 pub async fn find(
-    pool: &PgPool,
+    pools: &super::lookup_pools::LookupPools,
     mode: ProvidesMode,
     lookup: &str,
     branch: Option<&str>,
@@ -384,12 +400,24 @@ pub async fn find(
             let n = newest("f");
             let (name_has, path_has, path_ends) =
                 (contains("f.name", "$1"), contains("d.path", "$1"), contains("d.path", "$3"));
+            // Base names slice by slice, each from its partial index (the
+            // condition on package_id is the index's own): a slice's bitmap
+            // is built only if the ones before found fewer than the cap.
+            let in_names = (0..NAME_SLICES)
+                .map(|k| {
+                    format!(
+                        "(SELECT f.package_id, d.path || '/' || f.name AS matched
+                          FROM repo_files f JOIN repo_dirs d ON d.id = f.dir_id {n}
+                          WHERE {} AND {name_has}
+                          LIMIT $7)",
+                        name_slice(k)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join(" UNION ALL ");
             (
                 format!(
-                    "(SELECT f.package_id, d.path || '/' || f.name AS matched
-                      FROM repo_files f JOIN repo_dirs d ON d.id = f.dir_id {n}
-                      WHERE {name_has}
-                      LIMIT $7)
+                    "{in_names}
                      UNION ALL
                      (SELECT f.package_id, d.path || '/' || f.name AS matched
                       FROM repo_dirs d JOIN repo_files f ON f.dir_id = d.id {n}
@@ -423,16 +451,10 @@ pub async fn find(
          WHERE rn > $5 AND rn <= $5 + $6
          ORDER BY package, branch = 'rawhide' DESC, length(branch) DESC, branch DESC, matched"
     );
-    // Settings ride on the BEGIN, in the same round trip.
-    // - contains: planned for its pattern (the pool's force_custom_plan), as
-    //   how common the pattern is decides the plan; no parallel workers, which
-    //   would run the parts at once and in no order when a lookup needs only
-    //   the first hundred rows, and only add start-up cost on a busy server.
-    // - exact lookups plan the same whatever the value: a cached generic plan
-    //   saves the ~2 ms of planning per call (10 times the execution).
-    let mut tx = match mode {
-        ProvidesMode::Contains => pool.begin_with("BEGIN; SET LOCAL max_parallel_workers_per_gather = 0").await?,
-        _ => pool.begin_with("BEGIN; SET LOCAL plan_cache_mode = force_generic_plan").await?,
+    // Each mode's plan settings are on its pool's connections (see lookup_pools).
+    let pool = match mode {
+        ProvidesMode::Contains => &pools.contains,
+        _ => &pools.exact,
     };
     let found = sqlx::query_as(&sql)
         .bind(&a)
@@ -442,9 +464,8 @@ pub async fn find(
         .bind(offset)
         .bind(limit)
         .bind(offset + limit + 1)
-        .fetch_all(&mut *tx)
+        .fetch_all(pool)
         .await?;
-    tx.commit().await?;
     Ok(found)
 }
 

@@ -17,7 +17,7 @@ pub async fn find_providers(
     let query = crate::model::provides::ProvidesQuery::parse(&q, mode.as_deref(), branch.as_deref(), page.as_deref())
         .map_err(AppError::BadRequest)?;
     let state = crate::read::context()?;
-    crate::read::provides(&state.pool, query).await
+    crate::read::provides(&state, query).await
 }
 
 /// `/provides?q=&mode=&branch=`: which packages own a path or provide a

@@ -32,6 +32,8 @@ pub struct ServeConfig {
     pub search_index: bool,
     /// Open live streams this process serves.
     pub live_max_streams: usize,
+    /// Contains lookups at once (`None`: this machine's cores).
+    pub contains_lookups: Option<u32>,
     pub limits: Limits,
 }
 
@@ -137,7 +139,8 @@ pub async fn serve(
     };
     let site_url = args.site_url.trim_end_matches('/').to_string();
     let live = crate::live::LiveHub::new(pool.clone(), args.live_max_streams, stop.clone());
-    let state = AppState { pool, site_url, worker, cache, search, live };
+    let lookups = crate::db::lookup_pools::LookupPools::new(&pool, args.contains_lookups);
+    let state = AppState { pool, site_url, worker, cache, search, live, lookups };
     tokio::spawn(super::page_cache::follow_changes(
         state.pool.clone(),
         state.cache.clone(),

@@ -16,11 +16,18 @@ pub struct AppState {
     pub search: crate::search::SearchIndex,
     /// The live streams' fan-out.
     pub live: crate::live::LiveHub,
+    /// "What provides it" lookups' own connections.
+    pub lookups: crate::db::lookup_pools::LookupPools,
 }
 
 impl AppState {
     /// What server functions get: the pool and the site's base URL.
     pub fn read_context(&self) -> ReadContext {
-        ReadContext { pool: self.pool.clone(), site_url: self.site_url.clone(), search: self.search.clone() }
+        ReadContext {
+            pool: self.pool.clone(),
+            site_url: self.site_url.clone(),
+            search: self.search.clone(),
+            lookups: self.lookups.clone(),
+        }
     }
 }

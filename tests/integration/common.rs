@@ -90,8 +90,10 @@ pub fn router_with_search(
     let security = fedora_packages::server::security::SecurityHeaders::new(true);
     let cache = fedora_packages::server::page_cache::PageCache::new(16 << 20, security);
     let live = fedora_packages::live::LiveHub::new(pool.clone(), 64, Default::default());
+    let lookups = fedora_packages::db::lookup_pools::LookupPools::new(&pool, None);
     let state = AppState {
         pool,
+        lookups,
         site_url: "https://packages.example.org".into(),
         worker: Default::default(),
         cache,

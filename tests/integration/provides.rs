@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::common::{demo_dir, get, load_demo, quick_upstream, replay, replay_with_faults, router};
+use fedora_packages::db::lookup_pools::{self, LookupPools};
 use fedora_packages::dev::replay::{FaultKind, FaultPlan};
 use fedora_packages::refresh::repodata::{refresh_branches, RepoOutcome, RepoStatus};
 use fedora_packages::upstream::Upstream;
@@ -405,4 +406,61 @@ async fn the_dependencies_tab_is_completed_from_the_repositories(pool: PgPool) {
     let page = get(&router, "/packages/python-requre/dependencies?branch=rawhide").await;
     assert!(page.texts(".build-requires h2").contains(&"BuildRequires".to_string()), "{}", page.body);
     assert!(page.texts(".build-requires code").contains(&"python3-devel".to_string()));
+}
+
+/// Lookups run on pools of their own, each connection set up once with its
+/// mode's plan settings (so a lookup is one round trip, no transaction), and
+/// contains lookups queue for no more connections than the cores can run.
+#[sqlx::test(migrations = "./migrations")]
+async fn lookups_run_on_pools_with_their_own_settings(pool: PgPool) {
+    let pools = LookupPools::new(&pool, None);
+    async fn show(pool: &PgPool, setting: &str) -> String {
+        sqlx::query_scalar(&format!("SHOW {setting}")).fetch_one(pool).await.expect(setting)
+    }
+    assert_eq!(show(&pools.exact, "plan_cache_mode").await, "force_generic_plan");
+    assert_eq!(show(&pools.contains, "plan_cache_mode").await, "force_custom_plan");
+    assert_eq!(show(&pools.contains, "max_parallel_workers_per_gather").await, "0");
+    // The settings are the lookup pools' own: the main pool is untouched.
+    assert_ne!(show(&pool, "plan_cache_mode").await, "force_generic_plan");
+    assert_ne!(show(&pool, "max_parallel_workers_per_gather").await, "0");
+    assert_eq!(pools.contains.options().get_max_connections(), lookup_pools::cores());
+    assert_eq!(LookupPools::new(&pool, Some(3)).contains.options().get_max_connections(), 3);
+    // Closing the main pool closes them too.
+    pool.close().await;
+    for _ in 0..100 {
+        if pools.exact.is_closed() && pools.contains.is_closed() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("the lookup pools outlived the main pool");
+}
+
+/// The file-name trigram index is cut into partial indexes by package, and
+/// contains lookups ask them slice by slice: each slice's condition, as the
+/// query states it, must be one the planner proves its index's by (else
+/// lookups would scan millions of rows), and every slice must have one.
+#[sqlx::test(migrations = "./migrations")]
+async fn every_name_slice_has_its_own_index(pool: PgPool) {
+    use fedora_packages::db::repodata::{contains, name_slice, trigram_indexes, NAME_SLICES};
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL enable_seqscan = off").execute(&mut *tx).await.unwrap();
+    for k in 0..NAME_SLICES {
+        let sql = format!(
+            "EXPLAIN SELECT 1 FROM repo_files f WHERE {} AND {}",
+            name_slice(k),
+            contains("f.name", "'%_so.3%'")
+        );
+        let plan: Vec<String> = sqlx::query_scalar(&sql).fetch_all(&mut *tx).await.unwrap();
+        let index = format!("repo_files_trigram_{k}");
+        assert!(plan.iter().any(|line| line.contains(&format!("on {index} "))), "{index} unused: {plan:#?}");
+    }
+    let existing: Vec<String> =
+        sqlx::query_scalar("SELECT indexname::text FROM pg_indexes WHERE indexname LIKE 'repo_%_trigram%' ORDER BY 1")
+            .fetch_all(&mut *tx)
+            .await
+            .unwrap();
+    let mut wanted = trigram_indexes();
+    wanted.sort();
+    assert_eq!(existing, wanted);
 }
