@@ -157,6 +157,8 @@ fn sort(config: &BusConfig, batch: &[Routed]) -> (Vec<Settle>, Vec<usize>) {
             Err(reason) => Settle { outcome: Outcome::DeadLettered, copies: vec![dead(r, None, reason.clone())] },
             Ok(Route::NotOurs(_)) => Settle::done(Outcome::NotOurs),
             Ok(Route::Unknown) => Settle::done(Outcome::Unknown),
+            // Recorded by want_repositories before anything is acknowledged.
+            Ok(Route::ReadRepository) => Settle::done(Outcome::Applied),
             Ok(Route::Refresh(_)) if r.is_fan_out(config) => split(config, r),
             Ok(Route::Refresh(_)) => {
                 pending.push(i);

@@ -1,5 +1,6 @@
 //! Keeps the repository metadata current. A branch is read when a bus
-//! message says its repositories changed (`mdapi.repo.update`: `apply`
+//! message says its repositories changed (`mdapi.repo.update`,
+//! `bodhi.compose.complete`; see `topics::repository_branch`: `apply`
 //! records the branch in `repo_wanted` before the message is acknowledged,
 //! so a restart loses nothing), and every active branch every
 //! `repos_every` (an unchanged repository costs one repomd.xml).

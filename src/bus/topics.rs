@@ -15,7 +15,8 @@ use crate::model::{BuildState, Tab};
 use crate::refresh::Scope;
 use crate::upstream::Service;
 use bodies::{
-    BodhiMessage, BugzillaMessage, DistGitPush, KojiBuild, KojiPackageList, MdapiRepoUpdate, PagureProject, PagurePush,
+    BodhiCompose, BodhiMessage, BugzillaMessage, DistGitPush, KojiBuild, KojiPackageList, MdapiRepoUpdate,
+    PagureProject, PagurePush,
 };
 
 /// A kind of message the worker handles.
@@ -32,6 +33,7 @@ pub enum Kind {
     PagureProjectNew,
     PagureAccess,
     MdapiRepoUpdate,
+    BodhiCompose,
 }
 
 /// One line of the table: the routing key bound after each prefix (`#`
@@ -42,7 +44,7 @@ pub struct Topic {
 }
 
 /// Every topic the worker handles; the queue is bound to these and nothing else.
-pub const TOPICS: [Topic; 13] = [
+pub const TOPICS: [Topic; 14] = [
     Topic { binding: "buildsys.build.state.change", kind: Kind::KojiBuildState },
     Topic { binding: "buildsys.tag", kind: Kind::KojiTag },
     Topic { binding: "buildsys.untag", kind: Kind::KojiUntag },
@@ -56,6 +58,7 @@ pub const TOPICS: [Topic; 13] = [
     Topic { binding: "pagure.project.user.#", kind: Kind::PagureAccess },
     Topic { binding: "pagure.project.group.#", kind: Kind::PagureAccess },
     Topic { binding: "mdapi.repo.update", kind: Kind::MdapiRepoUpdate },
+    Topic { binding: "bodhi.compose.complete", kind: Kind::BodhiCompose },
 ];
 
 impl Topic {
@@ -74,15 +77,19 @@ pub fn kind_of(topic: &str) -> Option<Kind> {
 
 /// The release branch whose repositories a message says changed, for the
 /// worker to read their metadata again (`bus::repos`): `mdapi.repo.update`
-/// names a repository as mdapi does (`f42-updates`, `rawhide`). Other
-/// topics of composes are not handled: no genuine message of theirs is recorded.
+/// names a repository as mdapi does (`f42-updates`, `rawhide`), once mdapi
+/// has read it; `bodhi.compose.complete` names the updates repository Bodhi
+/// just composed and synced to the master mirror (`f42-updates-testing`),
+/// which is sooner. A failed compose, or one of containers or flatpaks,
+/// changed no rpm repository. Rawhide's and branched composes (pungi) reach
+/// us through mdapi's message.
 pub fn repository_branch(topic: &str, body: &Value) -> Option<String> {
-    match kind_of(topic)? {
-        Kind::MdapiRepoUpdate => {
-            crate::upstream::repodata::branch_of_repo(typed::<MdapiRepoUpdate>(body)?.name.as_deref()?)
-        }
+    let repo = match kind_of(topic)? {
+        Kind::MdapiRepoUpdate => typed::<MdapiRepoUpdate>(body)?.name,
+        Kind::BodhiCompose => typed::<BodhiCompose>(body)?.rpm_repository(),
         _ => None,
-    }
+    };
+    crate::upstream::repodata::branch_of_repo(repo.as_deref()?)
 }
 
 /// What a message asks for.
@@ -95,6 +102,9 @@ pub enum Route {
     NotOurs(&'static str),
     /// A topic we do not handle.
     Unknown,
+    /// A repository changed: nothing to refresh now; the branch it names is
+    /// recorded for `bus::repos` to read (see `repository_branch`).
+    ReadRepository,
 }
 
 /// One package an event touches.
@@ -219,6 +229,14 @@ fn route_kind(kind: Kind, topic: &str, body: &Value, headers: &Value) -> Result<
             } else {
                 let scope = Scope::tabs(&Tab::ALL);
                 Route::Refresh(vec![Target { package: name, scope, service: Service::DistGit, creates: true }])
+            }
+        }
+        Kind::BodhiCompose => {
+            let compose: BodhiCompose = typed(body).ok_or_else(|| bad("not a compose"))?;
+            nonempty(compose.repo.clone()).ok_or_else(|| bad("no repo"))?;
+            match repository_branch(topic, body) {
+                Some(_) => Route::ReadRepository,
+                None => Route::NotOurs("not a composed rpm repository of a branch we read"),
             }
         }
         Kind::MdapiRepoUpdate => {
@@ -352,6 +370,11 @@ pub fn summary(topic: &str, body: &Value) -> String {
         }
         Kind::MdapiRepoUpdate => {
             format!("repository {} updated", or_empty(&typed::<MdapiRepoUpdate>(body).unwrap_or_default().name))
+        }
+        Kind::BodhiCompose => {
+            let compose: BodhiCompose = typed(body).unwrap_or_default();
+            let outcome = if compose.success == Some(true) { "composed" } else { "failed to compose" };
+            format!("repository {} {outcome}", or_empty(&compose.repo))
         }
     }
 }
@@ -489,6 +512,36 @@ mod tests {
         assert_eq!(repository_branch(&t, &b), crate::upstream::repodata::branch_of_repo(&name));
         let (t, b, _) = fixture("koji.repo.done.json");
         assert_eq!(repository_branch(&t, &b), None, "Koji's build roots are not the mirrors' repositories");
+    }
+
+    #[test]
+    fn composed_repositories_name_their_branch() {
+        // A real capture: Bodhi composed f29-updates-testing.
+        let (t, b, h) = fixture("bodhi.compose.complete.fedmsg-real.json");
+        assert_eq!(repository_branch(&t, &b).as_deref(), Some("f29"));
+        assert_eq!(route(&t, &b, &h).unwrap(), Route::ReadRepository);
+        assert_eq!(summary(&t, &b), "repository f29-updates-testing composed");
+        // The same message changed: what changed no repository we read.
+        let changed = |key: &str, value: Value| {
+            let mut b = b.clone();
+            b[key] = value;
+            b
+        };
+        for (body, what) in [
+            (changed("success", Value::Bool(false)), "a failed compose"),
+            (changed("ctype", "container".into()), "a container compose"),
+            (changed("repo", "dist-6E-epel-testing".into()), "EPEL 6, which is not read"),
+        ] {
+            assert_eq!(repository_branch(&t, &body), None, "{what}");
+            assert!(matches!(route(&t, &body, &h).unwrap(), Route::NotOurs(_)), "{what}");
+        }
+        // Bodhi's oldest composes did not say their type: rpm.
+        let mut untyped = b.clone();
+        untyped.as_object_mut().unwrap().remove("ctype");
+        assert_eq!(repository_branch(&t, &untyped).as_deref(), Some("f29"));
+        // No repository at all is malformed (dead-lettered), not ignored.
+        assert!(route(&t, &changed("repo", Value::Null), &h).is_err());
+        assert!(route(&t, &Value::String("compose".into()), &h).is_err());
     }
 
     #[test]

@@ -613,6 +613,34 @@ async fn a_repository_update_reads_that_release(pool: PgPool) {
     h.cleanup().await;
 }
 
+/// Bodhi's message that it composed an updates repository (a real capture,
+/// its repository renamed to one of the demo's branches) makes the worker
+/// read that branch's repositories, and only that branch's.
+#[sqlx::test(migrations = "./migrations")]
+async fn a_composed_updates_repository_reads_that_release(pool: PgPool) {
+    let _broker = BROKER.lock().await;
+    let h = Harness::new(pool).await;
+    let (stop, worker) = h.start();
+    let message =
+        fixture("bodhi.compose.complete.fedmsg-real.json", &h.prefix(), |b| b["repo"] = json!("f42-updates-testing"));
+    h.publish_python(&[message]).await;
+    let read = |branch: &'static str| {
+        let pool = h.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM repo_state WHERE branch = $1")
+                .bind(branch)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    eventually("f42's repositories read", Duration::from_secs(30), || async { read("f42").await > 0 }).await;
+    assert_eq!(read("rawhide").await, 0, "only the branch the message names");
+    stop.cancel();
+    worker.await.unwrap().unwrap();
+    h.cleanup().await;
+}
+
 /// With no message at all, the worker reads every active branch's
 /// repositories once per `repos_every` (branches from Bodhi's releases).
 #[sqlx::test(migrations = "./migrations")]

@@ -142,6 +142,24 @@ impl PagureProject {
     }
 }
 
+/// `bodhi.compose.complete`: Bodhi finished composing one repository.
+#[derive(Debug, Default, Deserialize)]
+pub struct BodhiCompose {
+    /// The repository, e.g. `f42-updates-testing`.
+    pub repo: Option<String>,
+    pub success: Option<bool>,
+    /// `rpm`, `container`, `flatpak` (absent in Bodhi's oldest messages: rpm).
+    pub ctype: Option<String>,
+}
+
+impl BodhiCompose {
+    /// The rpm repository a successful compose changed.
+    pub fn rpm_repository(self) -> Option<String> {
+        let rpm = self.ctype.as_deref().is_none_or(|c| c == "rpm");
+        (self.success == Some(true) && rpm).then_some(self.repo).flatten()
+    }
+}
+
 /// `mdapi.repo.update`: one repository, and every package whose metadata changed.
 #[derive(Debug, Default, Deserialize)]
 pub struct MdapiRepoUpdate {
