@@ -591,16 +591,7 @@ async fn a_repository_update_reads_that_release(pool: PgPool) {
     let message = fixture("mdapi.repo.update.json", &h.prefix(), |b| b["packages"] = json!(["python3-requre"]));
     assert_eq!(message["body"]["name"], "rawhide");
     h.publish_python(&[message]).await;
-    let read = |branch: &'static str| {
-        let pool = h.pool.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM repo_state WHERE branch = $1")
-                .bind(branch)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    };
+    let read = |branch: &'static str| repositories_read(&h.pool, branch);
     eventually("rawhide's repositories read", Duration::from_secs(30), || async { read("rawhide").await == 2 }).await;
     assert_eq!(read("f42").await, 0, "only the branch the message names");
     eventually("python-requre's dependencies show its BuildRequires", Duration::from_secs(30), || async {
@@ -611,6 +602,11 @@ async fn a_repository_update_reads_that_release(pool: PgPool) {
     stop.cancel();
     worker.await.unwrap().unwrap();
     h.cleanup().await;
+}
+
+/// How many of `branch`'s repositories have been read.
+async fn repositories_read(pool: &PgPool, branch: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM repo_state WHERE branch = $1").bind(branch).fetch_one(pool).await.unwrap()
 }
 
 /// Bodhi's message that it composed an updates repository (a real capture,
@@ -624,16 +620,7 @@ async fn a_composed_updates_repository_reads_that_release(pool: PgPool) {
     let message =
         fixture("bodhi.compose.complete.fedmsg-real.json", &h.prefix(), |b| b["repo"] = json!("f42-updates-testing"));
     h.publish_python(&[message]).await;
-    let read = |branch: &'static str| {
-        let pool = h.pool.clone();
-        async move {
-            sqlx::query_scalar::<_, i64>("SELECT count(*) FROM repo_state WHERE branch = $1")
-                .bind(branch)
-                .fetch_one(&pool)
-                .await
-                .unwrap()
-        }
-    };
+    let read = |branch: &'static str| repositories_read(&h.pool, branch);
     eventually("f42's repositories read", Duration::from_secs(30), || async { read("f42").await > 0 }).await;
     assert_eq!(read("rawhide").await, 0, "only the branch the message names");
     stop.cancel();
