@@ -42,12 +42,25 @@ pub fn SearchResultsList(results: SearchResults) -> impl IntoView {
     .into_any()
 }
 
+/// Matching sub-packages listed by name in one result.
+const SUBS_SHOWN: usize = 12;
+
 #[component]
 fn Hit(hit: crate::model::SearchHit) -> impl IntoView {
     let subs = (!hit.sub_packages.is_empty()).then(|| {
-        let links =
-            hit.sub_packages.iter().map(|s| view! { <a href=Tab::Overview.href(s)>{s.clone()}</a> }).collect_view();
-        view! { <div class="matching-subs">"Matching sub-packages: " {links}</div> }
+        // A cross-compiler source has hundreds: the first few, then a count
+        // (the source's own page lists them all).
+        let links = hit
+            .sub_packages
+            .iter()
+            .take(SUBS_SHOWN)
+            .map(|s| view! { <a href=Tab::Overview.href(s)>{s.clone()}</a> })
+            .collect_view();
+        let more = hit.sub_packages.len().saturating_sub(SUBS_SHOWN);
+        let more = (more > 0).then(|| {
+            view! { " " <a href=Tab::Overview.href(&hit.name)>{format!("and {} more", thousands(more as i64))}</a> }
+        });
+        view! { <div class="matching-subs">"Matching sub-packages: " {links} {more}</div> }
     });
     view! {
         <li class="hit">

@@ -14,13 +14,11 @@ use std::sync::{Arc, Mutex, RwLock};
 use futures::TryStreamExt;
 use sqlx::PgPool;
 use tantivy::columnar::Column;
+use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED};
 use tantivy::tokenizer::{NgramTokenizer, TokenStream};
-use tantivy::{
-    DocId, DocSet, IndexReader, IndexWriter, InvertedIndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
-    TERMINATED,
-};
+use tantivy::{DocId, IndexReader, IndexWriter, InvertedIndexReader, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use tantivy_fst::Automaton;
 
@@ -354,26 +352,71 @@ impl Snapshot {
         A::State: Clone,
     {
         let mut streams: Vec<_> = streams.into_iter().filter_map(|(s, mut t)| t.advance().then_some((s, t))).collect();
+        // Most terms are one name with one document: one block reader for
+        // all of them, instead of a postings reader allocated per term.
+        let mut block = BlockSegmentPostings::empty();
         // Segments are merged by key, so the order holds across them.
         while let Some(next) = (0..streams.len()).min_by(|a, b| streams[*a].1.key().cmp(streams[*b].1.key())) {
             let (segment, terms) = &mut streams[next];
             let len = length_of(terms.key());
-            let mut postings =
-                readers[*segment].read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)?;
-            let mut doc = postings.doc();
-            while doc != TERMINATED {
-                if let Some(row) = self.row(*segment, doc) {
-                    if !f(len, row) {
-                        return Ok(false);
+            readers[*segment].reset_block_postings_from_terminfo(terms.value(), &mut block)?;
+            while !block.docs().is_empty() {
+                for &doc in block.docs() {
+                    if let Some(row) = self.row(*segment, doc) {
+                        if !f(len, row) {
+                            return Ok(false);
+                        }
                     }
                 }
-                doc = postings.advance();
+                block.advance();
             }
             if !terms.advance() {
                 streams.swap_remove(next);
             }
         }
         Ok(true)
+    }
+
+    /// For each row having at least `least` of `terms` in `field`, how many
+    /// it has. Counted in one array per segment, a posting list at a time:
+    /// a union of dozens of common trigrams visits tens of thousands of
+    /// documents, and a map per document costs more than the lists.
+    pub fn count_terms(
+        &self,
+        field: Field,
+        terms: &[String],
+        least: u16,
+        f: &mut impl FnMut(u32, u16),
+    ) -> Result<(), SearchError> {
+        let least = least.max(1);
+        let mut block = BlockSegmentPostings::empty();
+        for (segment, reader) in self.searcher.segment_readers().iter().enumerate() {
+            let inverted = reader.inverted_index(field)?;
+            let mut counts = vec![0u16; reader.max_doc() as usize];
+            // Documents as they reach `least`: no pass over every document.
+            let mut reached: Vec<DocId> = Vec::new();
+            for term in terms {
+                let Some(info) = inverted.get_term_info(&Term::from_field_text(field, term))? else { continue };
+                inverted.reset_block_postings_from_terminfo(&info, &mut block)?;
+                while !block.docs().is_empty() {
+                    for &doc in block.docs() {
+                        if let Some(count) = counts.get_mut(doc as usize) {
+                            *count = count.saturating_add(1);
+                            if *count == least {
+                                reached.push(doc);
+                            }
+                        }
+                    }
+                    block.advance();
+                }
+            }
+            for doc in reached {
+                if let Some(row) = self.row(segment, doc) {
+                    f(row, counts[doc as usize]);
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Rows matching `query`, with their scores when `scored`.

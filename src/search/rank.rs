@@ -6,7 +6,7 @@
 //! source packages: a one-letter query is not ranked over every name. The
 //! prefix tiers are read by length bucket (shortest names first), so even
 //! that stop comes early.
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::{OnceLock, RwLockReadGuard};
 
 use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder, DFA};
@@ -31,6 +31,10 @@ const CONTAINS: u8 = 4;
 const TYPO: u8 = 5;
 const WORDS_ONLY: u8 = 6;
 
+/// How alike a name must be to be offered as "did you mean" (pg_trgm's
+/// default `%` threshold, which PostgreSQL's answer uses).
+const SIMILAR: f32 = 0.3;
+
 /// The largest length a length key holds.
 const MAX_LEN: u32 = 9999;
 
@@ -48,7 +52,7 @@ impl Index {
     pub fn search(&self, query: &SearchQuery, limit: usize, offset: usize) -> Result<Page, SearchError> {
         let snapshot = self.snapshot();
         let table = self.table();
-        let mut ranking = Ranking::new(&snapshot, &table, query)?;
+        let mut ranking = Ranking::new(&snapshot, &table, query, offset + limit)?;
         ranking.rank()?;
         let hits = ranking
             .placed
@@ -144,22 +148,20 @@ impl Index {
         if grams.is_empty() {
             return Ok(Vec::new());
         }
-        let clauses =
-            grams.iter().map(|g| (Occur::Should, constant(term_query(snapshot.fields.grams, g), 1.0))).collect();
-        let mut shared: HashMap<u32, f32> = HashMap::new();
-        snapshot.query_rows(&BooleanQuery::new(clauses), true, &mut |r, score| {
-            shared.insert(r, score);
+        // A name has no more shared trigrams than trigrams, so its
+        // similarity is at most shared / ours: names sharing fewer than
+        // SIMILAR·ours can never reach it and are not looked at.
+        let least = (SIMILAR * grams.len() as f32).floor() as u16;
+        let mut scored: Vec<(f32, &Row)> = Vec::new();
+        snapshot.count_terms(snapshot.fields.grams, &grams, least, &mut |r, shared| {
+            // Trigram similarity: shared over all distinct trigrams of both.
+            let row = table.row(r);
+            let (shared, theirs) = (f32::from(shared), row.folded.chars().count().saturating_sub(2) as f32);
+            let similarity = shared / (grams.len() as f32 + theirs - shared).max(1.0);
+            if similarity >= SIMILAR {
+                scored.push((similarity, row));
+            }
         })?;
-        // Trigram similarity: shared over all distinct trigrams of both.
-        let mut scored: Vec<(f32, &Row)> = shared
-            .into_iter()
-            .map(|(r, shared)| {
-                let row = table.row(r);
-                let theirs = row.folded.chars().count().saturating_sub(2) as f32;
-                (shared / (grams.len() as f32 + theirs - shared).max(1.0), row)
-            })
-            .filter(|(similarity, _)| *similarity >= 0.3)
-            .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
         Ok(scored.into_iter().take(limit).map(|(_, row)| row.name.to_string()).collect())
     }
@@ -177,9 +179,12 @@ struct Ranking<'a> {
     distance: u8,
     typo: Option<DFA>,
     /// Word score of each source package with a package matching every word.
-    scores: HashMap<u32, f32>,
+    scores: HashMap<u32, f32, foldhash::fast::RandomState>,
     placed: Vec<u32>,
-    seen: HashSet<u32>,
+    seen: Marks,
+    /// Places whose order is shown (the page and those before it): the
+    /// rest is only counted, so it is not sorted.
+    shown: usize,
     capped: bool,
 }
 
@@ -188,9 +193,10 @@ impl<'a> Ranking<'a> {
         snapshot: &'a Snapshot,
         table: &'a RwLockReadGuard<'a, Table>,
         query: &'a SearchQuery,
+        shown: usize,
     ) -> Result<Self, SearchError> {
         let distance = query.typo_distance();
-        let mut scores = HashMap::new();
+        let mut scores = HashMap::default();
         if let Some(words) = words_query(&snapshot.fields, &query.words) {
             snapshot.query_rows(&*words, true, &mut |r, score| {
                 let best = scores.entry(table.row(r).group).or_insert(0.0f32);
@@ -208,7 +214,8 @@ impl<'a> Ranking<'a> {
             typo: (distance > 0).then(|| levenshtein(distance).build_dfa(&query.folded)),
             scores,
             placed: Vec::new(),
-            seen: HashSet::new(),
+            seen: Marks::new(table.groups_len()),
+            shown,
             capped: false,
         })
     }
@@ -257,7 +264,7 @@ impl<'a> Ranking<'a> {
                 }
             }
         }
-        let words_only: Vec<u32> = self.scores.keys().copied().filter(|g| !self.seen.contains(g)).collect();
+        let words_only: Vec<u32> = self.scores.keys().copied().filter(|g| !self.seen.has(*g)).collect();
         self.place_groups(words_only);
         Ok(())
     }
@@ -271,12 +278,23 @@ impl<'a> Ranking<'a> {
     }
 
     fn place_groups(&mut self, groups: Vec<u32>) {
-        let mut new: Vec<u32> = groups.into_iter().filter(|g| !self.seen.contains(g)).collect();
-        new.sort_unstable();
-        new.dedup();
-        new.sort_by(|a, b| self.order(*a, *b));
-        self.seen.extend(new.iter().copied());
+        let seen = &mut self.seen;
+        let mut new: Vec<u32> = groups.into_iter().filter(|g| seen.insert(*g)).collect();
+        self.order_shown(&mut new);
         self.placed.extend(new);
+    }
+
+    /// Puts the groups that will be shown, of these placed next, in order
+    /// (best first); the others stay unordered, as they are only counted.
+    fn order_shown(&self, groups: &mut [u32]) {
+        let ordered = self.shown.saturating_sub(self.placed.len()).min(groups.len());
+        if ordered == 0 {
+            return;
+        }
+        if ordered < groups.len() {
+            groups.select_nth_unstable_by(ordered - 1, |a, b| self.order(*a, *b));
+        }
+        groups[..ordered].sort_unstable_by(|a, b| self.order(*a, *b));
     }
 
     fn enough(&mut self) -> bool {
@@ -293,17 +311,19 @@ impl<'a> Ranking<'a> {
     fn place_by_length(&mut self, tier: u8, field: Field) -> Result<bool, SearchError> {
         let (table, seen) = (self.table, &self.seen);
         let room = MAX_COUNTED.saturating_sub(self.placed.len());
+        // Name order within a bucket only shows when the tier is cut short,
+        // and then only in the places shown.
+        let shown = self.shown.saturating_sub(self.placed.len());
         let mut found: Vec<u32> = Vec::new();
-        let mut in_found: HashSet<u32> = HashSet::new();
+        let mut in_found = Marks::new(table.groups_len());
         let mut bucket: Vec<u32> = Vec::new();
         let mut bucket_len = 0;
         let mut cut_short = false;
         let mut flush = |bucket: &mut Vec<u32>, found: &mut Vec<u32>| {
-            bucket.retain(|g| !seen.contains(g) && !in_found.contains(g));
-            bucket.sort_by(|a, b| table.group(*a).name.cmp(&table.group(*b).name));
-            bucket.dedup();
-            in_found.extend(bucket.iter().copied());
-            found.append(bucket);
+            if found.len() < shown {
+                bucket.sort_unstable_by(|a, b| table.group(*a).name.cmp(&table.group(*b).name));
+            }
+            found.extend(bucket.drain(..).filter(|g| !seen.has(*g) && in_found.insert(*g)));
         };
         self.snapshot.prefix_by_length(field, self.f.as_bytes(), 0..=MAX_LEN, &mut |len, r| {
             if len != bucket_len {
@@ -322,16 +342,14 @@ impl<'a> Ranking<'a> {
             self.place_groups(found);
             return Ok(self.enough());
         }
-        let mut scored: Vec<u32> = self
-            .scores
-            .keys()
-            .copied()
-            .filter(|g| !self.seen.contains(g) && self.group_in_prefix_tier(*g, tier))
-            .collect();
-        scored.sort_by(|a, b| self.order(*a, *b));
-        let scored_set: HashSet<u32> = scored.iter().copied().collect();
-        let rest: Vec<u32> = found.into_iter().filter(|g| !scored_set.contains(g)).collect();
-        self.seen.extend(scored.iter().chain(rest.iter()).copied());
+        let mut scored: Vec<u32> =
+            self.scores.keys().copied().filter(|g| !self.seen.has(*g) && self.group_in_prefix_tier(*g, tier)).collect();
+        self.order_shown(&mut scored);
+        for &g in &scored {
+            self.seen.insert(g);
+        }
+        let seen = &mut self.seen;
+        let rest: Vec<u32> = found.into_iter().filter(|g| seen.insert(*g)).collect();
         self.placed.extend(scored);
         self.placed.extend(rest);
         self.capped = true;
@@ -468,4 +486,29 @@ fn words_query(fields: &Fields, words: &[Vec<String>]) -> Option<Box<dyn Query>>
         })
         .collect();
     Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// A set of group numbers, one bit each: tiers test and add thousands of
+/// groups per query, and a bit is cheaper than a hash.
+struct Marks(Vec<u64>);
+
+impl Marks {
+    fn new(groups: usize) -> Self {
+        Marks(vec![0; groups.div_ceil(64)])
+    }
+
+    fn has(&self, group: u32) -> bool {
+        self.0.get(group as usize / 64).is_some_and(|w| w & (1 << (group % 64)) != 0)
+    }
+
+    /// Adds `group`; true when it was not there yet.
+    fn insert(&mut self, group: u32) -> bool {
+        let (i, bit) = (group as usize / 64, 1u64 << (group % 64));
+        if i >= self.0.len() {
+            self.0.resize(i + 1, 0);
+        }
+        let new = self.0[i] & bit == 0;
+        self.0[i] |= bit;
+        new
+    }
 }

@@ -48,6 +48,11 @@ impl Table {
         &self.groups[id as usize]
     }
 
+    /// Source packages ever seen (group numbers are below this).
+    pub fn groups_len(&self) -> usize {
+        self.groups.len()
+    }
+
     /// The current row of a package.
     pub fn current(&self, name: &str) -> Option<u32> {
         self.current.get(name).copied()
