@@ -341,6 +341,10 @@ fn search_results() -> Vec<(&'static str, StoryProps)> {
     paged.page = 2;
     let mut hostile = fx::search_results(fx::HOSTILE);
     hostile.hits[0].summary = fx::long_word();
+    // A cross-compiler source: hundreds of sub-packages match `gcc`.
+    let mut many_subs = fx::search_results("gcc");
+    many_subs.hits[0].name = "gcc-14-cross".into();
+    many_subs.hits[0].sub_packages = (0..300).map(|i| format!("gcc-14-cross-target-{i}")).collect();
     vec![
         ("typical", StoryProps::SearchResults { results: fx::search_results("requre") }),
         ("nothing-typed", StoryProps::SearchResults { results: fx::search_results("") }),
@@ -348,6 +352,7 @@ fn search_results() -> Vec<(&'static str, StoryProps)> {
         ("no-match", StoryProps::SearchResults { results: none }),
         ("second-page", StoryProps::SearchResults { results: paged }),
         ("hostile", StoryProps::SearchResults { results: hostile }),
+        ("many-sub-packages", StoryProps::SearchResults { results: many_subs }),
     ]
 }
 

@@ -55,6 +55,17 @@ fn hostile_text_never_becomes_markup_or_a_script_link() {
 }
 
 #[test]
+fn a_result_lists_a_dozen_matching_sub_packages_then_counts_the_rest() {
+    let Some(story) = super::story("SearchResultsList", "many-sub-packages") else { panic!("no such story") };
+    let doc = scraper::Html::parse_fragment(&render(story));
+    let subs = scraper::Selector::parse(".matching-subs a").unwrap_or_else(|e| panic!("{e}"));
+    let links: Vec<String> = doc.select(&subs).map(|a| a.text().collect()).collect();
+    assert_eq!(links.len(), 13, "{links:?}");
+    assert_eq!(links[11], "gcc-14-cross-target-11");
+    assert_eq!(links[12], "and 288 more", "the rest is a count linking to the source");
+}
+
+#[test]
 fn every_story_is_listed_and_found() {
     for entry in super::index() {
         assert!(!entry.stories.is_empty(), "{}", entry.component);
