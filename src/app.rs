@@ -1,6 +1,6 @@
 //! The HTML shell and the one route table.
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -12,7 +12,9 @@ use crate::pages::package::{
 use crate::pages::{home::HomePage, not_found::NotFoundPage, provides::ProvidesPage, search::SearchPage};
 
 /// The document around every page, rendered on the server.
+#[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    use leptos_meta::MetaTags;
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -22,14 +24,46 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link rel="search" type="application/opensearchdescription+xml" title="Fedora Packages" href="/opensearch.xml"/>
                 <AutoReload options=options.clone()/>
-                <HashedStylesheet options=options.clone() id="leptos"/>
-                <HydrationScripts options/>
+                {asset_tags(&options)}
                 <MetaTags/>
             </head>
             <body>
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The stylesheet link and the hydration scripts, rendered once per
+/// process: Leptos's `HashedStylesheet` and `HydrationScripts` find the
+/// hashed file names by reading `hash.txt` beside the binary on every page
+/// they render (a readlink and two file reads per page). The head is never
+/// hydrated, so the markup can be sent as it is.
+#[cfg(feature = "ssr")]
+fn asset_tags(options: &LeptosOptions) -> impl IntoView {
+    use leptos::either::Either;
+    use leptos::tachys::html::InertElement;
+    use leptos_meta::HashedStylesheet;
+    use std::sync::OnceLock;
+    let tags = |options: LeptosOptions| {
+        view! {
+            <HashedStylesheet options=options.clone() id="leptos"/>
+            <HydrationScripts options/>
+        }
+    };
+    // On a thread of its own: rendering sets that thread's current owner,
+    // which the page being rendered on this one relies on. No request
+    // context there either (its nonce is not used by our hash-based CSP).
+    let render = move |options: LeptosOptions| {
+        std::thread::spawn(move || Owner::new().with(|| tags(options).to_html())).join().ok()
+    };
+    // One process serves one site; should other options come (tests), they
+    // are rendered as usual.
+    let key = |o: &LeptosOptions| format!("{}\n{}\n{}\n{}", o.output_name, o.site_pkg_dir, o.site_root, o.hash_files);
+    static TAGS: OnceLock<(String, Option<String>)> = OnceLock::new();
+    match TAGS.get_or_init(|| (key(options), render(options.clone()))) {
+        (for_options, Some(html)) if *for_options == key(options) => Either::Left(InertElement::new(html.as_str())),
+        _ => Either::Right(tags(options.clone())),
     }
 }
 
