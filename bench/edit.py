@@ -84,7 +84,7 @@ def main():
     for line in dev_env.splitlines():
         key, _, value = line.partition("=")
         if key in ("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS", "CARGO_TARGET_DIR",
-                   "CARGO_PROFILE_DEV_SPLIT_DEBUGINFO"):
+                   "CARGO_PROFILE_DEV_SPLIT_DEBUGINFO", "CARGO_PROFILE_DEV_DEBUG"):
             env[key] = value
     original = COMPONENT.read_text()
     assert HEADING in original, f"{COMPONENT} has no {HEADING}"
@@ -151,6 +151,8 @@ def parse(text):
     """Seconds cargo-leptos reports per step: its cargo runs' `Finished ... in`
     lines (each followed by the command it ran) and wasm-bindgen's."""
     out = {}
+    # cargo-leptos colours its words (`Finished\x1b[0m generating ...`).
+    text = re.sub(r"\x1b\[[0-9;]*m", "", text)
     secs = lambda v, unit: float(v) / (1000 if unit == "ms" else 1)  # noqa: E731
     lines = text.splitlines()
     for i, line in enumerate(lines):

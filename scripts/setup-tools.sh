@@ -74,6 +74,9 @@ dev_build_env() {
     export CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=-fuse-ld=mold"
   fi
   export CARGO_PROFILE_DEV_SPLIT_DEBUGINFO=unpacked
+  # No line tables in our crates either: less to generate and link on every
+  # save (a panic still names its file and line).
+  export CARGO_PROFILE_DEV_DEBUG=false
 }
 
 # sqlx-cli: `cargo sqlx prepare` writes and checks the offline query data in .sqlx/.

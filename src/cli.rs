@@ -16,7 +16,7 @@ use crate::upstream::Upstream;
 use config::{Cli, Command};
 
 /// Parses the command line and runs the command until it ends or `stop`.
-pub async fn run(stop: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(stop: CancellationToken, pages: router::Pages) -> anyhow::Result<()> {
     let cli = Cli::parse();
     // No subcommand means `serve`, with its settings from the environment.
     let command = cli.command.or_else(|| Cli::parse_from(["fedora-packages", "serve"]).command);
@@ -34,7 +34,7 @@ pub async fn run(stop: CancellationToken) -> anyhow::Result<()> {
                     stop.clone(),
                 ))),
             };
-            let served = router::serve(pool, args.serve_config(), status, stop.clone()).await;
+            let served = router::serve(pool, args.serve_config(), status, stop.clone(), pages).await;
             stop.cancel();
             if let Some(worker) = worker {
                 worker.await??;

@@ -92,7 +92,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<PgPool, sqlx::Er
 }
 
 pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
-    sqlx::migrate!("./migrations").run(pool).await
+    sqlx::migrate!("../../migrations").run(pool).await
 }
 
 /// Takes the version of a refresh that is starting (see `tab_rows.version`).

@@ -1,7 +1,7 @@
 //! The stories the gallery shows (server only): every shared component and
 //! tab body, in each state that changes what it shows, with props from
 //! `fixtures`. The page that renders them is `pages/gallery.rs`; each story
-//! also has a server-rendering snapshot (`src/gallery/snapshots/`).
+//! also has a server-rendering snapshot (`src/pages/gallery/snapshots/`).
 pub mod fixtures;
 
 use crate::model::gallery::{GalleryEntry, Story, StoryProps, TabData, TabState};
@@ -359,6 +359,3 @@ fn search_results() -> Vec<(&'static str, StoryProps)> {
 fn error_panel() -> Vec<(&'static str, StoryProps)> {
     vec![("typical", StoryProps::ErrorPanel)]
 }
-
-#[cfg(test)]
-mod tests;

@@ -9,7 +9,7 @@ async fn main() -> anyhow::Result<()> {
     init_tracing();
     let stop = CancellationToken::new();
     tokio::spawn(cancel_on_signal(stop.clone()));
-    fedora_packages::cli::run(stop).await
+    fedora_packages::cli::run(stop, fedora_packages::PAGES).await
 }
 
 /// SIGTERM or Ctrl-C: stop taking work, finish what is in flight, exit.

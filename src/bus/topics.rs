@@ -395,8 +395,8 @@ mod tests {
     use super::*;
 
     fn fixture(name: &str) -> (String, Value, Value) {
-        let path = format!("{}/tests/fixtures/messages/{name}", env!("CARGO_MANIFEST_DIR"));
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let path = crate::test_fixtures::project_root().join("tests/fixtures/messages").join(name);
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let v: Value = serde_json::from_str(&text).unwrap();
         let topic = v["topic"].as_str().unwrap();
         // The fixtures were captured in several environments.

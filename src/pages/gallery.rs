@@ -185,3 +185,6 @@ fn TabStory(name: String, state: TabState) -> impl IntoView {
     };
     view! { <section class="tab-content">{body}</section> }
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests;

@@ -41,7 +41,6 @@ use super::limits::{self, Limits};
 use super::page_cache::{secure, serve_cached, PageCache};
 use super::security::SecurityHeaders;
 use super::state::AppState;
-use crate::app::{shell, App};
 use crate::bus::WorkerStatus;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceBuilder;
@@ -49,22 +48,32 @@ use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
+/// The pages the server renders. They are the crate above this one (which
+/// this crate cannot name): `main` hands them over (`fedora_packages::PAGES`).
+#[derive(Clone, Copy)]
+pub struct Pages {
+    /// The app: its one route table and every page.
+    pub app: fn() -> AnyView,
+    /// The HTML document around a page.
+    pub shell: fn(LeptosOptions) -> AnyView,
+}
+
 /// The complete application router.
-pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router {
-    let routes = generate_route_list(App);
+pub fn build(state: AppState, options: LeptosOptions, limits: &Limits, pages: Pages) -> Router {
+    let routes = generate_route_list(pages.app);
     let context = {
         let read = state.read_context();
         move || provide_context(read.clone())
     };
-    let pages = Router::new()
+    let rendered = Router::new()
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
-            move || shell(options.clone())
+            move || (pages.shell)(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(context, pages.shell))
         .with_state(options.clone());
     // What renders is bounded; cache hits, assets and health checks are not.
-    let pages = limits::guard(pages, limits);
+    let rendered = limits::guard(rendered, limits);
     // The API and the feeds read the database like pages: bounded alike.
     let read = state.read_context();
     let published = limits::guard(crate::api::router(read.clone()).merge(crate::feeds::router(read)), limits);
@@ -94,7 +103,7 @@ pub fn build(state: AppState, options: LeptosOptions, limits: &Limits) -> Router
                 .route("/packages/{name}/live", get(crate::live::stream::stream))
                 .with_state(state.live.clone()),
         )
-        .fallback_service(pages)
+        .fallback_service(rendered)
         .layer(middleware::from_fn(super::metrics::track))
         // Old links and trailing slashes are redirected before routing.
         .layer(middleware::from_fn(canonical_path))
@@ -127,6 +136,7 @@ pub async fn serve(
     args: ServeConfig,
     worker: WorkerStatus,
     stop: CancellationToken,
+    pages: Pages,
 ) -> anyhow::Result<()> {
     let options = leptos_options(&args)?;
     let addr = options.site_addr;
@@ -151,7 +161,7 @@ pub async fn serve(
         super::health::serve_metrics(metrics_addr, state.clone(), stop.clone()).await;
     }
     let cache = state.cache.clone();
-    let app = build(state, options, &args.limits);
+    let app = build(state, options, &args.limits, pages);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "serving http://{addr}");
     let drain = args.limits.request_timeout;

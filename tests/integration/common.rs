@@ -101,7 +101,7 @@ pub fn router_with_search(
         live,
     };
     LAST_STATE.with(|c| *c.borrow_mut() = Some(state.clone()));
-    fedora_packages::server::router::build(state, options, limits)
+    fedora_packages::server::router::build(state, options, limits, fedora_packages::PAGES)
 }
 
 thread_local! {

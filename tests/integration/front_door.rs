@@ -351,7 +351,8 @@ async fn ready_means_can_serve_pages(pool: PgPool) {
     state.pool = gone;
     let options =
         leptos::prelude::LeptosOptions::builder().output_name("fedora-packages").site_root("target/site").build();
-    let app = fedora_packages::server::router::build(state.clone(), options, &Limits::default());
+    let app =
+        fedora_packages::server::router::build(state.clone(), options, &Limits::default(), fedora_packages::PAGES);
     assert_eq!(get(&app, "/readyz").await.status, StatusCode::SERVICE_UNAVAILABLE);
     let warm = router(pool);
     get(&warm, "/packages/colin").await;
@@ -362,7 +363,7 @@ async fn ready_means_can_serve_pages(pool: PgPool) {
         .unwrap();
     let options =
         leptos::prelude::LeptosOptions::builder().output_name("fedora-packages").site_root("target/site").build();
-    let app = fedora_packages::server::router::build(state, options, &Limits::default());
+    let app = fedora_packages::server::router::build(state, options, &Limits::default(), fedora_packages::PAGES);
     assert_eq!(get(&app, "/readyz").await.status, StatusCode::OK, "cached pages can be served");
 }
 
