@@ -147,6 +147,7 @@ proptest! {
             let route = Route::parse(&path, Some(&query));
             let _ = (route.href(), route.label(), route.package());
             let _ = query_param(&query, "q");
+            let _ = crate::server::page_cache::key_of(&route, Some(&query));
         });
     }
 

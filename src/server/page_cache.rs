@@ -463,17 +463,6 @@ mod tests {
         Page::new(status, &headers, Bytes::from_static(body), &SecurityHeaders::new(false))
     }
 
-    proptest::proptest! {
-        // Any request target: a key or none, never a panic.
-        #[test]
-        fn keys_of_any_url_never_panic(
-            path in "(/[^?#]{0,20}){0,6}",
-            query in "[\\x00-\\x1f<>&\"'%/=?;\\ a-z\u{202e}\u{fffd}]{0,60}",
-        ) {
-            let _ = key_of(&Route::parse(&path, Some(&query)), Some(&query));
-        }
-    }
-
     #[test]
     fn keys_hold_only_what_the_page_reads() {
         let key = |path: &str, q: Option<&str>| key_of(&Route::parse(path, q), q).map(|(p, k)| (p.to_string(), k));
