@@ -33,17 +33,33 @@ pub async fn browse(pool: &PgPool, limit: i64) -> Result<Vec<(String, String)>, 
     Ok(db::packages::browse(pool, limit).await?)
 }
 
+/// Names the search box offers at once.
+pub const SUGGESTIONS: i64 = 8;
+
 /// Autocomplete: names starting with (then containing) what was typed.
 #[tracing::instrument(skip(ctx))]
 pub async fn suggest(ctx: &ReadContext, query: &str, limit: i64) -> Result<Vec<crate::model::Suggestion>, AppError> {
     let query = crate::search::analyze(query);
-    if let Some(index) = ctx.search.ready() {
-        match index.suggest(&query, limit.max(0) as usize) {
-            Ok(suggestions) => return Ok(suggestions),
-            Err(e) => tracing::error!(error = %e, "search index failed; asking PostgreSQL"),
-        }
+    if let Some(suggestions) = suggest_indexed(&ctx.search, &query, limit) {
+        return Ok(suggestions);
     }
     Ok(db::search::suggest(&ctx.pool, &query, limit).await?)
+}
+
+/// Autocomplete from the index alone; `None` while it is not ready or when
+/// it failed (PostgreSQL answers then).
+pub fn suggest_indexed(
+    search: &crate::search::SearchIndex,
+    query: &crate::model::SearchQuery,
+    limit: i64,
+) -> Option<Vec<crate::model::Suggestion>> {
+    match search.ready()?.suggest(query, limit.max(0) as usize) {
+        Ok(suggestions) => Some(suggestions),
+        Err(e) => {
+            tracing::error!(error = %e, "search index failed; asking PostgreSQL");
+            None
+        }
+    }
 }
 
 /// Whether the gallery is on: in debug builds, on a demo database

@@ -2,6 +2,7 @@
 //! endpoints, and the state handlers share. Nothing below this layer
 //! (read, refresh, db, upstream, model) imports it.
 
+pub mod ahead;
 pub mod compress;
 pub mod health;
 pub mod limits;

@@ -20,7 +20,7 @@ pub async fn search_packages(query: String, page: i64) -> Result<SearchResults, 
 #[server(endpoint = "suggest", input = server_fn::codec::GetUrl)]
 pub async fn suggest_packages(query: String) -> Result<Vec<Suggestion>, AppError> {
     let state = crate::read::context()?;
-    crate::read::suggest(&state, &query, 8).await
+    crate::read::suggest(&state, &query, crate::read::SUGGESTIONS).await
 }
 
 /// `/search?q=`: matching packages, grouped by source package.

@@ -325,10 +325,16 @@ impl Snapshot {
         f: &mut impl FnMut(u32, u32) -> bool,
     ) -> Result<(), SearchError> {
         let Some(keyed) = self.by_len.iter().find(|k| k.field == field) else { return Ok(()) };
+        let mut from = Vec::with_capacity(LENGTH_DIGITS as usize + prefix.len());
+        let mut to = Vec::with_capacity(from.capacity() + 1);
         for &len in keyed.lengths.iter().filter(|l| lengths.contains(l)) {
-            let from = [by_len(len, "").as_bytes(), prefix].concat();
+            from.clear();
+            from.extend_from_slice(by_len(len, "").as_bytes());
+            from.extend_from_slice(prefix);
+            to.clear();
+            to.extend_from_slice(&from);
             // 0xFF never occurs in UTF-8: every name with the prefix sorts below.
-            let to = [from.as_slice(), &[0xFF]].concat();
+            to.push(0xFF);
             let mut streams = Vec::with_capacity(keyed.readers.len());
             for (segment, inverted) in keyed.readers.iter().enumerate() {
                 streams.push((segment, inverted.terms().range().ge(&from).lt(&to).into_stream()?));

@@ -38,6 +38,15 @@ const SIMILAR: f32 = 0.3;
 /// The largest length a length key holds.
 const MAX_LEN: u32 = 9999;
 
+/// The fewest characters a name can have when its folded form starts with
+/// `f`. Folding only shortens a name (a run of separators becomes one space)
+/// except where a letter's lower case is longer than the letter: only `İ`
+/// (`i` and a combining dot). A long query then skips every shorter length
+/// bucket instead of opening a term range in each.
+fn shortest_starting_with(f: &str) -> u32 {
+    u32::try_from(f.chars().filter(|&c| c != '\u{307}').count()).unwrap_or(u32::MAX)
+}
+
 /// A page of results.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page {
@@ -101,7 +110,8 @@ impl Index {
             out.extend(bucket.drain(..).take(room));
         };
         if out.len() < limit {
-            snapshot.prefix_by_length(snapshot.fields.name_by_len, f.as_bytes(), 0..=MAX_LEN, &mut |len, r| {
+            let lengths = shortest_starting_with(f)..=MAX_LEN;
+            snapshot.prefix_by_length(snapshot.fields.name_by_len, f.as_bytes(), lengths, &mut |len, r| {
                 if len != bucket_len {
                     flush(&mut bucket, &mut out);
                     bucket_len = len;
@@ -233,10 +243,12 @@ impl<'a> Ranking<'a> {
             for name in &self.ecosystem_names {
                 eco.extend(exact_rows(snapshot, name));
             }
-            if self.place(eco) || self.place_by_length(SOURCE_PREFIX, fields.source_by_len)? {
+            // A source's key is its own name's length; a sub-package's, its source's.
+            let own = shortest_starting_with(f)..=MAX_LEN;
+            if self.place(eco) || self.place_by_length(SOURCE_PREFIX, fields.source_by_len, own)? {
                 return Ok(());
             }
-            if self.place_by_length(SUB_PREFIX, fields.sub_by_len)? {
+            if self.place_by_length(SUB_PREFIX, fields.sub_by_len, 0..=MAX_LEN)? {
                 return Ok(());
             }
             if self.contained {
@@ -308,7 +320,12 @@ impl<'a> Ranking<'a> {
     /// each bucket in name order, until enough are counted. Cut short, the
     /// tier's packages with a word score (which come first) are found by
     /// checking each scored package.
-    fn place_by_length(&mut self, tier: u8, field: Field) -> Result<bool, SearchError> {
+    fn place_by_length(
+        &mut self,
+        tier: u8,
+        field: Field,
+        lengths: std::ops::RangeInclusive<u32>,
+    ) -> Result<bool, SearchError> {
         let (table, seen) = (self.table, &self.seen);
         let room = MAX_COUNTED.saturating_sub(self.placed.len());
         // Name order within a bucket only shows when the tier is cut short,
@@ -325,7 +342,7 @@ impl<'a> Ranking<'a> {
             }
             found.extend(bucket.drain(..).filter(|g| !seen.has(*g) && in_found.insert(*g)));
         };
-        self.snapshot.prefix_by_length(field, self.f.as_bytes(), 0..=MAX_LEN, &mut |len, r| {
+        self.snapshot.prefix_by_length(field, self.f.as_bytes(), lengths, &mut |len, r| {
             if len != bucket_len {
                 flush(&mut bucket, &mut found);
                 bucket_len = len;
@@ -510,5 +527,25 @@ impl Marks {
         let new = self.0[i] & bit == 0;
         self.0[i] |= bit;
         new
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::fold_name;
+
+    /// The length bound skips no name that could match: for every character,
+    /// no prefix of a folded name containing it counts more than the name.
+    #[test]
+    fn no_folded_prefix_is_longer_than_its_name() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let name = format!("x{c}{c}-y");
+            let folded = fold_name(&name);
+            let len = name.chars().count() as u32;
+            for (end, _) in folded.char_indices().skip(1).chain([(folded.len(), ' ')]) {
+                assert!(shortest_starting_with(&folded[..end]) <= len, "{c:?}: {:?}", &folded[..end]);
+            }
+        }
     }
 }

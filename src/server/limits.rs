@@ -22,7 +22,7 @@ use tower_governor::governor::GovernorConfigBuilder;
 use tower_governor::key_extractor::KeyExtractor;
 use tower_governor::{GovernorError, GovernorLayer};
 
-use super::page_cache::PageCache;
+use super::ahead::Ahead;
 
 /// The limits, all settings of `serve`.
 #[derive(Debug, Clone)]
@@ -54,6 +54,14 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// How often a client's budget gains one request. In nanoseconds: whole
+    /// milliseconds would cap every rate above 1,000 per second at 1,000.
+    pub fn replenish_period(&self) -> Duration {
+        Duration::from_secs(1) / self.rate_per_second.max(1)
+    }
+}
+
 /// The client a request comes from: the peer, unless the peer is a trusted
 /// proxy, whose `X-Forwarded-For` then names it (the address it appended last).
 #[derive(Debug, Clone)]
@@ -62,6 +70,11 @@ pub struct ClientIp {
 }
 
 impl ClientIp {
+    /// Trusting the proxies `limits` names.
+    pub fn new(limits: &Limits) -> Self {
+        ClientIp { trusted: Arc::new(limits.trusted_proxies.clone()) }
+    }
+
     pub fn of<T>(&self, request: &Request<T>) -> IpAddr {
         // Requests handed to the router in-process (tests) have no peer.
         let peer = request
@@ -69,11 +82,15 @@ impl ClientIp {
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        self.client(peer, request.headers())
+    }
+
+    /// The client behind `peer`, given the request's `headers`.
+    pub fn client(&self, peer: IpAddr, headers: &axum::http::HeaderMap) -> IpAddr {
         if !self.trusted.contains(&peer) {
             return peer;
         }
-        request
-            .headers()
+        headers
             .get_all("x-forwarded-for")
             .iter()
             .filter_map(|v| v.to_str().ok())
@@ -96,9 +113,9 @@ impl KeyExtractor for ClientIp {
 /// with load shedding, and the request timeout.
 pub fn guard(routes: Router, limits: &Limits) -> Router {
     let rate = GovernorConfigBuilder::default()
-        .per_millisecond((1000 / u64::from(limits.rate_per_second.max(1))).max(1))
+        .period(limits.replenish_period())
         .burst_size(limits.rate_burst.max(1))
-        .key_extractor(ClientIp { trusted: Arc::new(limits.trusted_proxies.clone()) })
+        .key_extractor(ClientIp::new(limits))
         .finish();
     let routes = routes.layer(
         ServiceBuilder::new()
@@ -129,6 +146,11 @@ fn too_many(error: GovernorError) -> Response<Body> {
         GovernorError::TooManyRequests { wait_time, .. } => wait_time.max(1),
         _ => 1,
     };
+    too_many_requests(wait)
+}
+
+/// 429, come back in `wait` seconds.
+pub fn too_many_requests(wait: u64) -> Response<Body> {
     let mut response = (StatusCode::TOO_MANY_REQUESTS, "too many requests, slow down\n").into_response();
     response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(wait));
     response
@@ -136,17 +158,19 @@ fn too_many(error: GovernorError) -> Response<Body> {
 
 /// Serves `app` on `listener` (HTTP/1.1 and HTTP/2 without TLS), each
 /// connection's headers due within `header_read_timeout`, until `stop`;
-/// then finishes what is in flight (for at most `drain`). A page `cache`
-/// hit is answered here, before the router: routing, middleware boxing and
-/// the body conversion cost more than the hit itself.
+/// then finishes what is in flight (for at most `drain`). What `ahead`
+/// answers (page-cache hits, suggestions) is answered here, before the
+/// router: routing, middleware boxing and the body conversion cost more
+/// than those answers themselves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
-    cache: PageCache,
+    ahead: impl Into<Ahead>,
     header_read_timeout: Duration,
     stop: CancellationToken,
     drain: Duration,
 ) -> std::io::Result<()> {
+    let ahead = ahead.into();
     let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
     builder.http1().timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
     builder.http2().timer(TokioTimer::new());
@@ -165,9 +189,9 @@ pub async fn serve(
             },
         };
         let app = app.clone();
-        let cache = cache.clone();
+        let ahead = ahead.clone();
         let service = hyper::service::service_fn(move |mut request: Request<hyper::body::Incoming>| {
-            let hit = cache.answer(&request);
+            let hit = ahead.answer(&request, peer.ip());
             let mut app = hit.is_none().then(|| app.clone());
             async move {
                 let Some(app) = app.as_mut() else {
@@ -195,6 +219,14 @@ pub async fn serve(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_above_a_thousand_a_second_are_not_rounded_down() {
+        let at = |rate_per_second| Limits { rate_per_second, ..Limits::default() }.replenish_period();
+        assert_eq!(at(50), Duration::from_millis(20));
+        assert_eq!(at(1_000_000), Duration::from_micros(1));
+        assert_eq!(at(0), Duration::from_secs(1));
+    }
 
     fn request(peer: &str, forwarded: Option<&str>) -> Request<()> {
         let mut r = Request::builder().uri("/").body(()).unwrap();

@@ -325,7 +325,7 @@ impl Page {
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
-enum Encoding {
+pub(super) enum Encoding {
     Brotli = 0,
     Gzip = 1,
     Identity = 2,
@@ -334,7 +334,7 @@ enum Encoding {
 impl Encoding {
     /// Brotli if offered, else gzip, else none; an offer with `q=0` is a refusal.
     /// One pass over the header's bytes: this runs on every cache hit.
-    fn preferred(headers: &HeaderMap) -> Self {
+    pub(super) fn preferred(headers: &HeaderMap) -> Self {
         let Some(accept) = headers.get(axum::http::header::ACCEPT_ENCODING) else {
             return Encoding::Identity;
         };

@@ -160,12 +160,15 @@ pub async fn serve(
     if let Some(metrics_addr) = &args.metrics_addr {
         super::health::serve_metrics(metrics_addr, state.clone(), stop.clone()).await;
     }
-    let cache = state.cache.clone();
+    let ahead = match args.search_index {
+        true => super::ahead::Ahead::new(state.cache.clone(), state.search.clone(), &args.limits),
+        false => state.cache.clone().into(),
+    };
     let app = build(state, options, &args.limits, pages);
     let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!(%addr, "serving http://{addr}");
     let drain = args.limits.request_timeout;
-    limits::serve(listener, app, cache, args.limits.header_read_timeout, stop, drain).await.context("server failed")
+    limits::serve(listener, app, ahead, args.limits.header_read_timeout, stop, drain).await.context("server failed")
 }
 
 /// Longest request target answered; longer is a 414.

@@ -321,3 +321,73 @@ async fn wait_for(limit: Duration, mut done: impl FnMut() -> bool) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// The search box's suggestions are answered ahead of the router once the
+/// index is ready: over the wire they are what the server function answers
+/// in-process (body, type, security headers), odd requests still reach
+/// the server function, and a client over its rate is slowed.
+#[sqlx::test(migrations = "./migrations")]
+async fn suggestions_ahead_of_the_router_answer_like_the_server_function(pool: PgPool) {
+    use fedora_packages::server::ahead::Ahead;
+    use fedora_packages::server::limits::Limits;
+    load_demo(&pool).await;
+    load_fedora_cases(&pool).await;
+    let stop = CancellationToken::new();
+    let search = SearchIndex::start(pool.clone(), stop.clone());
+    wait_for(Duration::from_secs(60), || search.ready().is_some()).await;
+    let limits = Limits { rate_per_second: 1, rate_burst: 40, ..Limits::default() };
+    let app = router_with_search(pool, "target/site", &Default::default(), search.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let ahead = Ahead::new(super::common::last_cache(), search, &limits);
+    tokio::spawn(fedora_packages::server::limits::serve(
+        listener,
+        app.clone(),
+        ahead,
+        Duration::from_secs(5),
+        stop.clone(),
+        Duration::from_secs(1),
+    ));
+    let client = reqwest::Client::builder().no_gzip().no_brotli().build().unwrap();
+    let json = [("accept", "application/json")];
+    let (long, too_long) = ("y".repeat(1000), "y".repeat(9000));
+    let queries = [
+        "py",
+        "python-requre",
+        "gtk%2B",
+        "libstdc%2B%2B",
+        "ceres+solver",
+        "%25",
+        "%C3%A9",
+        "%3Cscript%3E",
+        &long,
+        &too_long,
+    ];
+    let odd = ["query=a&query=b", "q=vim", "query=%ED%A0%80"];
+    let paths: Vec<String> =
+        queries.iter().map(|q| format!("query={q}")).chain(odd.iter().map(|q| q.to_string())).collect();
+    for query in &paths {
+        let path = format!("/api/suggest?{query}");
+        let wire =
+            client.get(format!("http://{addr}{path}")).header("accept", "application/json").send().await.unwrap();
+        let local = super::common::get_with(&app, &path, &json).await;
+        assert_eq!(wire.status().as_u16(), local.status.as_u16(), "{path}");
+        for name in ["content-type", "content-security-policy", "x-content-type-options", "referrer-policy", "vary"] {
+            assert_eq!(
+                wire.headers().get(name).map(|v| v.as_bytes()),
+                local.headers.get(name).map(|v| v.as_bytes()),
+                "{path}: {name}"
+            );
+        }
+        assert_eq!(wire.text().await.unwrap(), local.body, "{path}");
+    }
+    let found: Vec<Suggestion> =
+        client.get(format!("http://{addr}/api/suggest?query=python-req")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(found.first().map(|s| s.name.as_str()), Some("python-requre"), "{found:?}");
+    let mut statuses = Vec::new();
+    for _ in 0..40 {
+        statuses.push(client.get(format!("http://{addr}/api/suggest?query=vim")).send().await.unwrap().status());
+    }
+    assert!(statuses.contains(&reqwest::StatusCode::TOO_MANY_REQUESTS), "{statuses:?}");
+    stop.cancel();
+}
