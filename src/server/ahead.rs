@@ -57,8 +57,8 @@ impl Ahead {
     }
 }
 
-/// Suggestions answered from the index, exactly as the server function
-/// would answer them (the same body, headers and rate), without it.
+/// Suggestions answered from the index, as the server function would
+/// answer them (the same body and headers), without it.
 #[derive(Clone)]
 struct Suggest {
     search: SearchIndex,
@@ -89,6 +89,9 @@ impl Suggest {
         if uri.path_and_query().map_or(0, |p| p.as_str().len()) > super::router::MAX_URI_BYTES {
             return None;
         }
+        // Until the index is ready, PostgreSQL answers: the router's work
+        // (and its rate), not to be counted here as well.
+        self.search.ready()?;
         let started = Instant::now();
         let typed = typed(uri.query()?)?;
         let query = crate::search::analyze(&typed);
