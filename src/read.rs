@@ -40,20 +40,20 @@ pub const SUGGESTIONS: i64 = 8;
 #[tracing::instrument(skip(ctx))]
 pub async fn suggest(ctx: &ReadContext, query: &str, limit: i64) -> Result<Vec<crate::model::Suggestion>, AppError> {
     let query = crate::search::analyze(query);
-    if let Some(suggestions) = suggest_indexed(&ctx.search, &query, limit) {
+    if let Some(suggestions) = ctx.search.ready().and_then(|index| suggest_indexed(&index, &query, limit)) {
         return Ok(suggestions);
     }
     Ok(db::search::suggest(&ctx.pool, &query, limit).await?)
 }
 
-/// Autocomplete from the index alone; `None` while it is not ready or when
-/// it failed (PostgreSQL answers then).
+/// Autocomplete from a ready index; `None` when it failed (PostgreSQL
+/// answers then).
 pub fn suggest_indexed(
-    search: &crate::search::SearchIndex,
+    index: &crate::search::Index,
     query: &crate::model::SearchQuery,
     limit: i64,
 ) -> Option<Vec<crate::model::Suggestion>> {
-    match search.ready()?.suggest(query, limit.max(0) as usize) {
+    match index.suggest(query, limit.max(0) as usize) {
         Ok(suggestions) => Some(suggestions),
         Err(e) => {
             tracing::error!(error = %e, "search index failed; asking PostgreSQL");

@@ -66,8 +66,6 @@ struct Suggest {
     rate: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     client: ClientIp,
     security: SecurityHeaders,
-    /// The policy of a body that is not HTML, computed once.
-    policy: HeaderValue,
 }
 
 impl Suggest {
@@ -76,8 +74,7 @@ impl Suggest {
         let rate = Quota::with_period(limits.replenish_period())
             .map(|q| q.allow_burst(NonZeroU32::new(limits.rate_burst.max(1)).unwrap_or(NonZeroU32::MIN)))
             .map(|q| Arc::new(RateLimiter::keyed(q)));
-        let policy = security.policy_for(b"", None);
-        Suggest { search, rate, client: ClientIp::new(limits), security, policy }
+        Suggest { search, rate, client: ClientIp::new(limits), security }
     }
 
     fn answer<B>(&self, request: &Request<B>, peer: IpAddr) -> Option<Response> {
@@ -91,7 +88,7 @@ impl Suggest {
         }
         // Until the index is ready, PostgreSQL answers: the router's work
         // (and its rate), not to be counted here as well.
-        self.search.ready()?;
+        let index = self.search.ready()?;
         let started = Instant::now();
         let typed = typed(uri.query()?)?;
         let query = crate::search::analyze(&typed);
@@ -101,7 +98,7 @@ impl Suggest {
                 return Some(self.finish(response, started));
             }
         }
-        let suggestions = crate::read::suggest_indexed(&self.search, &query, crate::read::SUGGESTIONS)?;
+        let suggestions = crate::read::suggest_indexed(&index, &query, crate::read::SUGGESTIONS)?;
         let body = serde_json::to_vec(&suggestions).ok()?;
         let encoding = match body.len() < COMPRESS_FROM {
             true => Encoding::Identity,
@@ -123,7 +120,7 @@ impl Suggest {
     }
 
     fn finish(&self, mut response: Response, started: Instant) -> Response {
-        self.security.apply(response.headers_mut(), Some(&self.policy), None);
+        self.security.apply(response.headers_mut(), None, None);
         super::metrics::record(super::metrics::route_of(SUGGEST_PATH), response.status(), started);
         response
     }

@@ -21,6 +21,9 @@ pub struct SecurityHeaders {
     fixed: Vec<(HeaderName, HeaderValue)>,
     /// `connect-src`: this site, plus the live-reload socket under `cargo leptos watch`.
     connect: String,
+    /// The policy of everything but HTML (no inline scripts), built once:
+    /// JSON, feeds, assets and errors carry it on every answer.
+    plain: HeaderValue,
 }
 
 impl SecurityHeaders {
@@ -35,24 +38,17 @@ impl SecurityHeaders {
         }
         let watch = std::env::var_os("LEPTOS_WATCH").is_some();
         let connect = if watch { "connect-src 'self' ws: wss:" } else { "connect-src 'self'" }.to_string();
-        SecurityHeaders { fixed, connect }
+        let plain = policy(&connect, &[]);
+        SecurityHeaders { fixed, connect, plain }
     }
 
     /// The policy of a page: its inline scripts allowed by their hashes.
     pub fn policy_for(&self, body: &[u8], content_type: Option<&HeaderValue>) -> HeaderValue {
         let html = content_type.and_then(|v| v.to_str().ok()).is_some_and(|t| t.starts_with("text/html"));
-        let hashes: Vec<String> = if html { inline_script_hashes(body) } else { Vec::new() };
-        let scripts = format!(
-            "script-src 'self' 'wasm-unsafe-eval'{}",
-            hashes.iter().fold(String::new(), |mut s, h| {
-                s.push_str(" 'sha256-");
-                s.push_str(h);
-                s.push('\'');
-                s
-            })
-        );
-        let policy = format!("{BASE_POLICY}; {}; {scripts}", self.connect);
-        HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static(BASE_POLICY))
+        match html {
+            true => policy(&self.connect, &inline_script_hashes(body)),
+            false => self.plain.clone(),
+        }
     }
 
     /// Sets the headers on a response; `policy` when the caller computed
@@ -69,6 +65,22 @@ impl SecurityHeaders {
             headers.insert(CONTENT_SECURITY_POLICY, value);
         }
     }
+}
+
+/// The policy: scripts from this site, WebAssembly, and the inline scripts
+/// with these hashes; fetches to `connect`.
+fn policy(connect: &str, hashes: &[String]) -> HeaderValue {
+    let scripts = format!(
+        "script-src 'self' 'wasm-unsafe-eval'{}",
+        hashes.iter().fold(String::new(), |mut s, h| {
+            s.push_str(" 'sha256-");
+            s.push_str(h);
+            s.push('\'');
+            s
+        })
+    );
+    let policy = format!("{BASE_POLICY}; {connect}; {scripts}");
+    HeaderValue::from_str(&policy).unwrap_or_else(|_| HeaderValue::from_static(BASE_POLICY))
 }
 
 /// The base64 SHA-256 of every inline `<script>` (one without `src`).
