@@ -39,7 +39,7 @@ pub const SUGGESTIONS: i64 = 8;
 /// Autocomplete: names starting with (then containing) what was typed.
 #[tracing::instrument(skip(ctx))]
 pub async fn suggest(ctx: &ReadContext, query: &str, limit: i64) -> Result<Vec<crate::model::Suggestion>, AppError> {
-    let query = crate::search::analyze(query);
+    let query = crate::search::analyze_name(query);
     if let Some(suggestions) = ctx.search.ready().and_then(|index| suggest_indexed(&index, &query, limit)) {
         return Ok(suggestions);
     }

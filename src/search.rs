@@ -19,7 +19,7 @@ mod live;
 mod rank;
 mod table;
 
-pub use analyze::analyze;
+pub use analyze::{analyze, analyze_name};
 pub use index::Index;
 pub use live::SearchIndex;
 pub use rank::{Page, MAX_COUNTED};

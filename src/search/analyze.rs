@@ -37,6 +37,15 @@ pub fn analyze(raw: &str) -> SearchQuery {
     SearchQuery { text, folded, words }
 }
 
+/// The query `raw` as the search box's suggestions read it: cleaned and
+/// folded, without the word forms (suggestions match names only, and
+/// stemming is most of what analyzing costs).
+pub fn analyze_name(raw: &str) -> SearchQuery {
+    let text = clean_query(raw);
+    let folded = fold_name(&text);
+    SearchQuery { text, folded, words: Vec::new() }
+}
+
 /// Each distinct word as typed (lower case) and stemmed: `requests` is
 /// `requests` or `request`, as a name keeps it whole and a summary stems it.
 fn word_forms(analyzers: &mut Analyzers, text: &str) -> Vec<Vec<String>> {
@@ -80,6 +89,15 @@ mod tests {
                 vec!["http".into()],
             ]
         );
+    }
+
+    #[test]
+    fn suggestions_read_the_name_as_results_do() {
+        for raw in ["  Python3-Requests for replaying HTTP  ", "gtk+", "\u{0}İx", ""] {
+            let (name, full) = (analyze_name(raw), analyze(raw));
+            assert_eq!((name.text, name.folded), (full.text, full.folded));
+            assert!(name.words.is_empty());
+        }
     }
 
     #[test]

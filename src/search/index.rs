@@ -4,8 +4,10 @@
 //! A package is one document. Its folded name goes in keyed by length
 //! (`*_by_len`: `0007vim x11`; exact, ecosystem, prefix and typo matches,
 //! see `automata`), so that the shortest names starting with a query are
-//! found first without visiting the thousands a one-letter query starts, and
-//! as trigrams (`grams`: names containing the query). The words are
+//! found first without visiting the thousands a one-letter query starts;
+//! alone (`folded`: when only a few names start with a query, one term
+//! range lists them all); and as trigrams (`grams`: names containing the
+//! query). The words are
 //! PostgreSQL's own (`ts_filter` of the row's `search_text`), one field per
 //! weight.
 use std::collections::HashSet;
@@ -41,6 +43,9 @@ pub(super) struct Fields {
     pub sub_by_len: Field,
     /// Every package: `{length of name:04}{folded name}`.
     pub name_by_len: Field,
+    /// Every package's folded name alone: one term range lists every name
+    /// starting with a query, when there are few.
+    pub folded: Field,
     pub grams: Field,
     /// Words in the name, the summary, the description.
     pub words: [Field; 3],
@@ -67,6 +72,7 @@ fn schema() -> (Schema, Fields) {
         source_by_len: b.add_text_field("source_by_len", raw("raw")),
         sub_by_len: b.add_text_field("sub_by_len", raw("raw")),
         name_by_len: b.add_text_field("name_by_len", raw("raw")),
+        folded: b.add_text_field("folded", raw("raw")),
         grams: b.add_text_field("grams", raw("grams")),
         words: [
             b.add_text_field("name_words", raw("raw")),
@@ -191,6 +197,7 @@ impl Index {
             doc.add_text(f.sub_by_len, by_len(source_len, &row.folded_name));
         }
         doc.add_text(f.name_by_len, by_len(name_len, &row.folded_name));
+        doc.add_text(f.folded, &row.folded_name);
         doc.add_text(f.grams, &row.folded_name);
         for (field, words) in f.words.iter().zip([&row.name_words, &row.summary_words, &row.description_words]) {
             for word in words {
@@ -266,6 +273,9 @@ pub(super) struct Snapshot {
     pub searcher: Searcher,
     rows: Vec<Column<u64>>,
     by_len: Vec<Keyed>,
+    /// The `folded` field's reader and the `grams` field's, per segment.
+    folded: Vec<Arc<InvertedIndexReader>>,
+    grams: Vec<Arc<InvertedIndexReader>>,
     pub fields: Fields,
     tokenizers: tantivy::tokenizer::TokenizerManager,
 }
@@ -282,7 +292,9 @@ impl Snapshot {
                 Ok(Keyed { field, readers, lengths })
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
-        Ok(Snapshot { searcher, rows, by_len, fields, tokenizers: index.tokenizers().clone() })
+        let inverted = |field| segments.iter().map(|s| s.inverted_index(field)).collect::<Result<Vec<_>, _>>();
+        let (folded, grams) = (inverted(fields.folded)?, inverted(fields.grams)?);
+        Ok(Snapshot { searcher, rows, by_len, folded, grams, fields, tokenizers: index.tokenizers().clone() })
     }
 
     fn row(&self, segment: usize, doc: DocId) -> Option<u32> {
@@ -341,6 +353,81 @@ impl Snapshot {
             }
             if !self.merged(&keyed.readers, streams, f)? {
                 break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Rows whose folded name starts with `prefix`, in no order; `None`
+    /// when more than `most` names do (reading them all would cost more than
+    /// [`Snapshot::prefix_by_length`], which finds the shortest first).
+    pub fn starting_with(&self, prefix: &[u8], most: u64) -> Result<Option<Vec<u32>>, SearchError> {
+        let mut past = prefix.to_vec();
+        // 0xFF never occurs in UTF-8: every name with the prefix sorts below.
+        past.push(0xFF);
+        let mut rows = Vec::new();
+        let mut block = BlockSegmentPostings::empty();
+        for (segment, inverted) in self.folded.iter().enumerate() {
+            let terms = inverted.terms();
+            let mut names = terms.range().ge(prefix).into_stream()?;
+            if !names.advance() || !names.key().starts_with(prefix) {
+                continue;
+            }
+            // Counted first, from the term numbers either side of the range:
+            // one more seek, where walking it to find it too long reads every term.
+            let mut after = terms.range().ge(&past).into_stream()?;
+            let end = if after.advance() { after.term_ord() } else { terms.num_terms() as u64 };
+            if end.saturating_sub(names.term_ord()) > most {
+                return Ok(None);
+            }
+            loop {
+                inverted.reset_block_postings_from_terminfo(names.value(), &mut block)?;
+                while !block.docs().is_empty() {
+                    rows.extend(block.docs().iter().filter_map(|&doc| self.row(segment, doc)));
+                    block.advance();
+                }
+                if !names.advance() || !names.key().starts_with(prefix) {
+                    break;
+                }
+            }
+        }
+        Ok(Some(rows))
+    }
+
+    /// Rows having the two rarest of `grams` (trigrams) in their segment: a
+    /// superset of those having them all, which is enough since every
+    /// candidate is checked for the whole query anyway. Cheaper than
+    /// intersecting them all, which sets up a scorer per trigram.
+    pub fn with_rarest_grams(&self, grams: &[&str], f: &mut impl FnMut(u32)) -> Result<(), SearchError> {
+        let mut block = BlockSegmentPostings::empty();
+        'segments: for (segment, inverted) in self.grams.iter().enumerate() {
+            let mut infos = Vec::with_capacity(grams.len());
+            for gram in grams {
+                // A trigram no name in the segment has: nothing here contains the query.
+                let Some(info) = inverted.get_term_info(&Term::from_field_text(self.fields.grams, gram))? else {
+                    continue 'segments;
+                };
+                infos.push(info);
+            }
+            infos.sort_unstable_by_key(|info| info.doc_freq);
+            let mut docs: Vec<DocId> = Vec::new();
+            for (i, info) in infos.iter().take(2).enumerate() {
+                inverted.reset_block_postings_from_terminfo(info, &mut block)?;
+                let mut next = Vec::with_capacity(info.doc_freq as usize);
+                while !block.docs().is_empty() {
+                    next.extend_from_slice(block.docs());
+                    block.advance();
+                }
+                docs = match i {
+                    0 => next,
+                    // Both lists are in document order.
+                    _ => intersect_sorted(&docs, &next),
+                };
+            }
+            for doc in docs {
+                if let Some(row) = self.row(segment, doc) {
+                    f(row);
+                }
             }
         }
         Ok(())
@@ -442,19 +529,48 @@ impl Snapshot {
         Ok(())
     }
 
-    /// The trigrams of `text`, as the `grams` field holds them.
+    /// The distinct trigrams of `text`, as the `grams` field holds them.
     pub fn grams(&self, text: &str) -> Vec<String> {
         let mut grams = Vec::new();
         if let Some(mut tokenizer) = self.tokenizers.get("grams") {
             let mut stream = tokenizer.token_stream(text);
             while let Some(token) = stream.next() {
-                if !grams.contains(&token.text) {
-                    grams.push(token.text.clone());
-                }
+                grams.push(token.text.clone());
             }
         }
+        // Sorted to drop repeats: a long query has dozens of trigrams.
+        grams.sort_unstable();
+        grams.dedup();
         grams
     }
+}
+
+/// At most `most` trigrams of `text`, spread along it, as slices of it (the
+/// `grams` tokenizer's tokens: every three characters in a row). A few
+/// spread along a query narrow the names containing it as well as all of
+/// them, and cost a dictionary lookup each.
+pub(super) fn spread_grams(text: &str, most: usize) -> Vec<&str> {
+    let starts: Vec<usize> = text.char_indices().map(|(i, _)| i).chain([text.len()]).collect();
+    let count = starts.len().saturating_sub(3);
+    let step = count.div_ceil(most.max(1)).max(1);
+    (0..count).step_by(step).map(|i| &text[starts[i]..starts[i + 3]]).collect()
+}
+
+/// The documents in both ascending lists.
+fn intersect_sorted(a: &[DocId], b: &[DocId]) -> Vec<DocId> {
+    let (mut i, mut j, mut both) = (0, 0, Vec::new());
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                both.push(*x);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    both
 }
 
 /// The length a length-keyed term starts with.
@@ -465,6 +581,29 @@ fn length_of(key: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spread_grams_are_the_tokenizers_trigrams() {
+        let index = Index::new().expect("an index in memory");
+        let snapshot = index.snapshot();
+        for text in ["vim", "python3 requests", "évian ünïcode", "ab", "", "xxxxxxxx"] {
+            let all = snapshot.grams(text);
+            let spread = spread_grams(text, usize::MAX);
+            let mut distinct: Vec<String> = spread.iter().map(|g| g.to_string()).collect();
+            distinct.sort_unstable();
+            distinct.dedup();
+            assert_eq!(distinct, all, "{text:?}");
+            let few = spread_grams(text, 3);
+            assert!(few.len() <= 3 && few.iter().all(|g| all.iter().any(|a| a == g)), "{text:?}: {few:?}");
+            assert_eq!(few.first(), spread.first(), "{text:?}: the first trigram is always read");
+        }
+    }
+
+    #[test]
+    fn documents_in_both_lists() {
+        assert_eq!(intersect_sorted(&[1, 3, 5, 9], &[2, 3, 4, 9, 10]), vec![3, 9]);
+        assert_eq!(intersect_sorted(&[], &[1]), Vec::<DocId>::new());
+    }
 
     #[test]
     fn length_keys_sort_shorter_names_first() {

@@ -15,7 +15,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
 use super::automata::{lead, ByLength, Levenshtein};
-use super::index::{Fields, Index, Snapshot};
+use super::index::{spread_grams, Fields, Index, Snapshot};
 use super::table::{Row, Table};
 use super::SearchError;
 use crate::model::{SearchHit, SearchQuery, Suggestion};
@@ -34,6 +34,13 @@ const WORDS_ONLY: u8 = 6;
 /// How alike a name must be to be offered as "did you mean" (pg_trgm's
 /// default `%` threshold, which PostgreSQL's answer uses).
 const SIMILAR: f32 = 0.3;
+
+/// Names starting with a query read in one term range when at most this
+/// many; more, and they are read by length bucket, shortest first.
+const FEW_STARTING: u64 = 64;
+
+/// Trigrams of a query looked up for "contains" at most (see `spread_grams`).
+const MAX_GRAMS: usize = 8;
 
 /// The largest length a length key holds.
 const MAX_LEN: u32 = 9999;
@@ -94,41 +101,24 @@ impl Index {
         }
         let snapshot = self.snapshot();
         let table = self.table();
-        let by_length = |a: &u32, b: &u32| {
-            let (a, b) = (table.row(*a), table.row(*b));
-            (a.name_len, &a.name).cmp(&(b.name_len, &b.name))
-        };
-        let mut out = exact_rows(&snapshot, f);
-        out.sort_by(by_length);
-        out.truncate(limit);
-        // Names starting with the query, a length at a time.
-        let mut bucket: Vec<u32> = Vec::new();
-        let mut bucket_len = 0;
-        let flush = |bucket: &mut Vec<u32>, out: &mut Vec<u32>| {
-            bucket.sort_by(|a, b| table.row(*a).name.cmp(&table.row(*b).name));
-            let room = limit.saturating_sub(out.len());
-            out.extend(bucket.drain(..).take(room));
-        };
-        if out.len() < limit {
-            let lengths = shortest_starting_with(f)..=MAX_LEN;
-            snapshot.prefix_by_length(snapshot.fields.name_by_len, f.as_bytes(), lengths, &mut |len, r| {
-                if len != bucket_len {
-                    flush(&mut bucket, &mut out);
-                    bucket_len = len;
-                    if out.len() >= limit {
-                        return false;
-                    }
+        let by_length = |a: &u32, b: &u32| by_length(&table, *a, *b);
+        let mut out = match snapshot.starting_with(f.as_bytes(), FEW_STARTING)? {
+            Some(mut rows) => {
+                // The name itself first, then the shorter names (PostgreSQL's order).
+                let inexact = |r: u32| &*table.row(r).folded != f;
+                let order = |a: &u32, b: &u32| inexact(*a).cmp(&inexact(*b)).then_with(|| by_length(a, b));
+                if rows.len() > limit {
+                    rows.select_nth_unstable_by(limit - 1, order);
+                    rows.truncate(limit);
                 }
-                if &*table.row(r).folded != f {
-                    bucket.push(r);
-                }
-                true
-            })?;
-            flush(&mut bucket, &mut out);
-        }
+                rows.sort_unstable_by(order);
+                rows
+            }
+            None => first_starting_with(&snapshot, &table, f, limit)?,
+        };
         if out.len() < limit && query.matches_contained() {
             let mut contained = Vec::new();
-            snapshot.query_rows(&grams_query(&snapshot, f), false, &mut |r, _| {
+            snapshot.with_rarest_grams(&spread_grams(f, MAX_GRAMS), &mut |r| {
                 let folded = &table.row(r).folded;
                 if folded.contains(f) && !folded.starts_with(f) {
                     contained.push(r);
@@ -253,7 +243,7 @@ impl<'a> Ranking<'a> {
             }
             if self.contained {
                 let mut contained = Vec::new();
-                snapshot.query_rows(&grams_query(snapshot, f), false, &mut |r, _| {
+                snapshot.with_rarest_grams(&spread_grams(f, MAX_GRAMS), &mut |r| {
                     if table.row(r).folded.contains(f) {
                         contained.push(r);
                     }
@@ -438,6 +428,46 @@ impl<'a> Ranking<'a> {
     }
 }
 
+/// The first `limit` of the name itself and the names starting with `f`,
+/// read a length bucket at a time: for a query thousands of names start
+/// with, only the shortest few buckets are read.
+fn first_starting_with(snapshot: &Snapshot, table: &Table, f: &str, limit: usize) -> Result<Vec<u32>, SearchError> {
+    let mut out = exact_rows(snapshot, f);
+    out.sort_by(|a, b| by_length(table, *a, *b));
+    out.truncate(limit);
+    let mut bucket: Vec<u32> = Vec::new();
+    let mut bucket_len = 0;
+    let flush = |bucket: &mut Vec<u32>, out: &mut Vec<u32>| {
+        bucket.sort_by(|a, b| table.row(*a).name.cmp(&table.row(*b).name));
+        let room = limit.saturating_sub(out.len());
+        out.extend(bucket.drain(..).take(room));
+    };
+    if out.len() < limit {
+        let lengths = shortest_starting_with(f)..=MAX_LEN;
+        snapshot.prefix_by_length(snapshot.fields.name_by_len, f.as_bytes(), lengths, &mut |len, r| {
+            if len != bucket_len {
+                flush(&mut bucket, &mut out);
+                bucket_len = len;
+                if out.len() >= limit {
+                    return false;
+                }
+            }
+            if &*table.row(r).folded != f {
+                bucket.push(r);
+            }
+            true
+        })?;
+        flush(&mut bucket, &mut out);
+    }
+    Ok(out)
+}
+
+/// Shorter names first, then byte order of the name.
+fn by_length(table: &Table, a: u32, b: u32) -> std::cmp::Ordering {
+    let (a, b) = (table.row(a), table.row(b));
+    (a.name_len, &a.name).cmp(&(b.name_len, &b.name))
+}
+
 /// Rows whose folded name is `folded`.
 fn exact_rows(snapshot: &Snapshot, folded: &str) -> Vec<u32> {
     let len = folded.chars().count() as u32;
@@ -466,18 +496,6 @@ fn term_query(field: Field, text: &str) -> Box<dyn Query> {
 
 fn constant(query: Box<dyn Query>, score: f32) -> Box<dyn Query> {
     Box::new(ConstScoreQuery::new(query, score))
-}
-
-/// Trigrams a "contains" lookup intersects at most: a few spread along the
-/// query narrow the candidates as well as all of them, and every candidate
-/// is checked for the whole query anyway.
-const MAX_GRAMS: usize = 8;
-
-/// Names having trigrams of `folded` (a superset of the names containing it).
-fn grams_query(snapshot: &Snapshot, folded: &str) -> BooleanQuery {
-    let grams = snapshot.grams(folded);
-    let step = grams.len().div_ceil(MAX_GRAMS).max(1);
-    BooleanQuery::new(grams.iter().step_by(step).map(|g| (Occur::Must, term_query(snapshot.fields.grams, g))).collect())
 }
 
 /// Every word in some form, scored 4 in the name, 2 in the summary, 1 in

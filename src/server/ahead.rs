@@ -91,7 +91,7 @@ impl Suggest {
         let index = self.search.ready()?;
         let started = Instant::now();
         let typed = typed(uri.query()?)?;
-        let query = crate::search::analyze(&typed);
+        let query = crate::search::analyze_name(&typed);
         if let Some(rate) = &self.rate {
             if rate.check_key(&self.client.client(peer, request.headers())).is_err() {
                 let response = super::limits::too_many_requests(1);
