@@ -83,8 +83,7 @@ def main():
                              capture_output=True, text=True, check=True).stdout
     for line in dev_env.splitlines():
         key, _, value = line.partition("=")
-        if key in ("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUSTFLAGS", "CARGO_TARGET_DIR",
-                   "CARGO_PROFILE_DEV_SPLIT_DEBUGINFO", "CARGO_PROFILE_DEV_DEBUG"):
+        if key.startswith("CARGO_") and os.environ.get(key) != value:
             env[key] = value
     original = COMPONENT.read_text()
     assert HEADING in original, f"{COMPONENT} has no {HEADING}"
@@ -156,7 +155,7 @@ def parse(text):
     secs = lambda v, unit: float(v) / (1000 if unit == "ms" else 1)  # noqa: E731
     lines = text.splitlines()
     for i, line in enumerate(lines):
-        m = re.search(r"Finished `dev` profile .* in ([\d.]+)(m?s)", line)
+        m = re.search(r"Finished `[\w-]+` profile .* in ([\d.]+)(m?s)", line)
         if m:
             after = " ".join(lines[i:i + 3])
             out["wasm" if "wasm32" in after or "--lib" in after else "server"] = secs(*m.groups())
