@@ -77,8 +77,6 @@ dev_build_env() {
   # No line tables in our crates either: less to generate and link on every
   # save (a panic still names its file and line).
   export CARGO_PROFILE_DEV_DEBUG=false
-  # The browser build's profile (Cargo.toml's `wasm-dev`): no debug info either.
-  export CARGO_PROFILE_WASM_DEV_DEBUG=false
 }
 
 # sqlx-cli: `cargo sqlx prepare` writes and checks the offline query data in .sqlx/.
