@@ -274,8 +274,8 @@ pub(super) struct Snapshot {
     rows: Vec<Column<u64>>,
     by_len: Vec<Keyed>,
     /// The `folded` field's reader and the `grams` field's, per segment.
-    folded: Vec<Arc<InvertedIndexReader>>,
-    grams: Vec<Arc<InvertedIndexReader>>,
+    folded_readers: Vec<Arc<InvertedIndexReader>>,
+    gram_readers: Vec<Arc<InvertedIndexReader>>,
     pub fields: Fields,
     tokenizers: tantivy::tokenizer::TokenizerManager,
 }
@@ -293,8 +293,9 @@ impl Snapshot {
             })
             .collect::<Result<Vec<_>, SearchError>>()?;
         let inverted = |field| segments.iter().map(|s| s.inverted_index(field)).collect::<Result<Vec<_>, _>>();
-        let (folded, grams) = (inverted(fields.folded)?, inverted(fields.grams)?);
-        Ok(Snapshot { searcher, rows, by_len, folded, grams, fields, tokenizers: index.tokenizers().clone() })
+        let (folded_readers, gram_readers) = (inverted(fields.folded)?, inverted(fields.grams)?);
+        let tokenizers = index.tokenizers().clone();
+        Ok(Snapshot { searcher, rows, by_len, folded_readers, gram_readers, fields, tokenizers })
     }
 
     fn row(&self, segment: usize, doc: DocId) -> Option<u32> {
@@ -367,7 +368,7 @@ impl Snapshot {
         past.push(0xFF);
         let mut rows = Vec::new();
         let mut block = BlockSegmentPostings::empty();
-        for (segment, inverted) in self.folded.iter().enumerate() {
+        for (segment, inverted) in self.folded_readers.iter().enumerate() {
             let terms = inverted.terms();
             let mut names = terms.range().ge(prefix).into_stream()?;
             if !names.advance() || !names.key().starts_with(prefix) {
@@ -400,7 +401,7 @@ impl Snapshot {
     /// intersecting them all, which sets up a scorer per trigram.
     pub fn with_rarest_grams(&self, grams: &[&str], f: &mut impl FnMut(u32)) -> Result<(), SearchError> {
         let mut block = BlockSegmentPostings::empty();
-        'segments: for (segment, inverted) in self.grams.iter().enumerate() {
+        'segments: for (segment, inverted) in self.gram_readers.iter().enumerate() {
             let mut infos = Vec::with_capacity(grams.len());
             for gram in grams {
                 // A trigram no name in the segment has: nothing here contains the query.
