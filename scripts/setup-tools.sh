@@ -59,6 +59,13 @@ install_cargo_leptos() {
   rm -rf "$src"
 }
 
+# The release build every script uses. `--split`: lazy routes (the gallery)
+# become wasm files of their own, which a page loads only when it needs them;
+# without it a release bundle does not link (src/pages/gallery.rs).
+build_release() {
+  cargo leptos build --release --split
+}
+
 # The edit loop's builds (scripts/dev, bench/run edit): linked with mold
 # (Debian's, installed here when missing), debug info split from the
 # binaries, in their own build directory (their flags differ from the test
@@ -139,7 +146,7 @@ fresh_database() {
     -c "CREATE DATABASE \"$name\""
 }
 
-# The server binary built by `cargo leptos build --release`.
+# The server binary built by `build_release`.
 server_binary() {
   echo "${CARGO_TARGET_DIR:-$ROOT/target}/release/fedora-packages"
 }

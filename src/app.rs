@@ -2,9 +2,9 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
 
-use crate::pages::gallery::{GalleryPage, StoryPage};
+use crate::pages::gallery::{GalleryRoute, StoryRoute};
 use crate::pages::package::{
     bugs::BugsTab, builds::BuildsTab, changelog::ChangelogTab, contents::ContentsTab, dependencies::DependenciesTab,
     overview::OverviewTab, sources::SourcesTab, updates::UpdatesTab, PackagePage,
@@ -86,8 +86,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/provides") view=ProvidesPage ssr=SsrMode::Async/>
-                <Route path=path!("/gallery") view=GalleryPage ssr=SsrMode::Async/>
-                <Route path=path!("/gallery/:component/:story") view=StoryPage ssr=SsrMode::Async/>
+                <Route path=path!("/gallery") view={Lazy::<GalleryRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/gallery/:component/:story") view={Lazy::<StoryRoute>::new()} ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/packages/:name") view=PackagePage ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewTab ssr=SsrMode::Async/>
                     <Route path=path!("overview") view=OverviewTab ssr=SsrMode::Async/>

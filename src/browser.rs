@@ -4,5 +4,7 @@
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(fedora_packages::app::App);
+    // Lazily: a lazy route's code (the gallery's, in release builds) is
+    // fetched before the page it rendered is hydrated.
+    leptos::mount::hydrate_lazy(fedora_packages::app::App);
 }

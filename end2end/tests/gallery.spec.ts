@@ -124,3 +124,24 @@ test("the API docs page (server-rendered, no script) reads well", async ({ page 
   await check(page, "/api", false);
   expect(await page.locator("script").count()).toBe(0);
 });
+
+// The gallery's code is a wasm file of its own (lazy routes, split off by
+// the release build): a package page never downloads it; a story page does,
+// and still hydrates.
+test("a package page downloads none of the gallery's code", async ({ page }) => {
+  const wasmFetched = async (url: string) => {
+    expect(await open(page, url), `console errors on ${url}`).toEqual([]);
+    return page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .map((e) => e.name.split("?")[0].split("/").pop() ?? "")
+        .filter((name) => name.endsWith(".wasm")),
+    );
+  };
+  const packagePage = await wasmFetched("/packages/python-requre/builds");
+  expect(packagePage).toHaveLength(1);
+  const story = await wasmFetched("/gallery/BuildsBody/typical");
+  expect(story).toContain(packagePage[0]);
+  expect(story.filter((name) => !packagePage.includes(name)).length, "the gallery's own wasm").toBeGreaterThan(0);
+  await expect(page.locator(".story-canvas table.builds tr.build").first()).toBeVisible();
+});

@@ -1,8 +1,15 @@
 //! `/gallery`: every shared component and tab body, and `/gallery/{component}/{story}`:
 //! one of them in one state, with its props and the file to edit. On in
 //! debug builds and on a demo database; elsewhere only with `GALLERY=on`.
+//!
+//! Both are lazy routes: in release builds (`cargo leptos build --release
+//! --split`) their code, and the decoding of the stories' props, is a wasm
+//! file of its own that only a gallery page loads, so the gallery adds nothing
+//! to what a package page downloads. Debug builds keep one file (no split
+//! step in the edit loop).
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
+use leptos_router::LazyRoute;
 
 use crate::components::tabs::{
     BugsBody, BuildsBody, ChangelogBody, ContentsBody, DependenciesBody, OverviewBody, RecentEvents, SourcesBody,
@@ -31,6 +38,57 @@ pub async fn gallery_story(component: String, story: String) -> Result<Story, Ap
 /// The link to one story.
 pub fn story_href(component: &str, story: &str) -> String {
     format!("/gallery/{}/{}", url_segment(component), url_segment(story))
+}
+
+/// `/gallery` in the route table.
+pub struct GalleryRoute;
+
+impl LazyRoute for GalleryRoute {
+    fn data() -> Self {
+        GalleryRoute
+    }
+
+    async fn view(_: Self) -> AnyView {
+        gallery_view().await
+    }
+
+    async fn preload() {
+        #[cfg(all(feature = "hydrate", not(debug_assertions)))]
+        __preload_gallery_view().await;
+    }
+}
+
+// The split points. Each resource is created inside its view, so the
+// server function's answer is decoded by the split-off code too. `#[lazy]`
+// also makes `__preload_<name>`, which fetches the split-off file: the
+// routes' `preload` calls it, so the code is in hand before the page it
+// rendered on the server is hydrated.
+#[cfg_attr(not(debug_assertions), leptos::lazy)]
+async fn gallery_view() -> AnyView {
+    view! { <GalleryPage/> }.into_any()
+}
+
+#[cfg_attr(not(debug_assertions), leptos::lazy)]
+async fn story_view() -> AnyView {
+    view! { <StoryPage/> }.into_any()
+}
+
+/// `/gallery/{component}/{story}` in the route table.
+pub struct StoryRoute;
+
+impl LazyRoute for StoryRoute {
+    fn data() -> Self {
+        StoryRoute
+    }
+
+    async fn view(_: Self) -> AnyView {
+        story_view().await
+    }
+
+    async fn preload() {
+        #[cfg(all(feature = "hydrate", not(debug_assertions)))]
+        __preload_story_view().await;
+    }
 }
 
 /// `/gallery`: every component, each with its stories.
