@@ -1,6 +1,8 @@
 //! Reading the current page's URL: package name, tab and release; and
-//! (`live`) following the package's live stream.
+//! (`live`) following the package's live stream; (`tab_cache`) the tabs'
+//! rows the page holds.
 pub mod live;
+pub mod tab_cache;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};

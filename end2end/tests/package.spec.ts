@@ -1,4 +1,4 @@
-import { test, expect, Page } from "@playwright/test";
+import { test, expect, Page, APIRequestContext } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -201,4 +201,46 @@ test("an open tab updates itself when the bus says its package changed", async (
   await expect(page).toHaveURL(/\/packages\/python-requre\/builds$/);
   expect(await page.evaluate(() => (window as any).__noReload)).toBe("still here");
   await expect(page.locator("table.builds")).toContainText("python-requre");
+});
+
+// Once the page has settled it reads the other tabs ahead: a switch then
+// shows the new tab with no request at all.
+test("a tab read ahead opens without waiting on the network", async ({ page }) => {
+  await page.goto("/packages/python-requre");
+  await hydrated(page);
+  await expect(page.locator("html[data-tabs-ahead=ready]")).toHaveCount(1, { timeout: 15_000 });
+  const asked: string[] = [];
+  await page.route("**/api/tab/**", async (route) => {
+    asked.push(route.request().url());
+    await route.abort();
+  });
+  await page.locator(".tab-link[data-tab=updates]").click();
+  await expect(page.locator("table.updates")).toContainText("FEDORA-2021-63331f9029");
+  await page.locator(".tab-link[data-tab=changelog]").click();
+  await expect(page.locator(".changelog")).toContainText("Update to 0.8.6 upstream release");
+  expect(asked).toEqual([]);
+});
+
+/** The refresh time of a tab as the server renders it now. */
+async function servedTime(request: APIRequestContext, path: string): Promise<string> {
+  const html = await (await request.get(path)).text();
+  return /<main[\s\S]*?<time datetime="([^"]+)"/.exec(html)?.[1] ?? "";
+}
+
+// Rows read ahead before a change the live stream reported are not shown:
+// the tab is read again when opened.
+test("a tab read ahead is read again after a change to it", async ({ page, request }) => {
+  test.setTimeout(90_000);
+  await page.goto("/packages/python-requre");
+  await hydrated(page);
+  await expect(page.locator("html[data-live=open]")).toHaveCount(1, { timeout: 15_000 });
+  await expect(page.locator("html[data-tabs-ahead=ready]")).toHaveCount(1, { timeout: 15_000 });
+  const before = await servedTime(request, "/packages/python-requre/builds");
+  publishBuild();
+  await expect.poll(() => servedTime(request, "/packages/python-requre/builds"), { timeout: 60_000 }).not.toBe(before);
+  const after = await servedTime(request, "/packages/python-requre/builds");
+  // The stream is a NOTIFY away from the commit the server already shows.
+  await page.waitForTimeout(1_000);
+  await page.locator(".tab-link[data-tab=builds]").click();
+  await expect(page.locator("main time").first()).toHaveAttribute("datetime", after);
 });

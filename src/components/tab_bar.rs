@@ -15,7 +15,7 @@ pub fn TabBar(name: String) -> impl IntoView {
         .map(|tab| {
             let base = tab.href(&name);
             let href = move || match query.read().get("branch") {
-                Some(b) if tab.per_branch() || tab == Tab::Overview => format!("{base}?branch={}", url_query(&b)),
+                Some(b) if tab.reads_branch() => format!("{base}?branch={}", url_query(&b)),
                 _ => base.clone(),
             };
             let current = move || (active.get() == tab).then_some("page");

@@ -70,6 +70,12 @@ impl Tab {
         matches!(self, Tab::Contents | Tab::Changelog | Tab::Dependencies)
     }
 
+    /// Tabs whose page reads `?branch=`: the per-release ones, and the
+    /// overview (which says where the package stands in the chosen release).
+    pub fn reads_branch(self) -> bool {
+        self.per_branch() || self == Tab::Overview
+    }
+
     /// The URL of this tab of a package; the overview lives at the bare package URL.
     pub fn href(self, package: &str) -> String {
         let name = crate::model::url_segment(package);

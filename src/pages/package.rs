@@ -15,6 +15,7 @@ use leptos_router::components::Outlet;
 
 use crate::components::{set_status, ErrorPanel, PackageHeading, PageTitle, SearchBox, SiteHeader, TabBar};
 use crate::error::AppError;
+use crate::hooks::tab_cache::TabCache;
 use crate::hooks::{active_tab, branch_param, package_name};
 use crate::model::{url_query, url_segment, PackageHeader, Tab};
 use crate::pages::search::SearchResultList;
@@ -36,6 +37,8 @@ pub fn PackagePage() -> impl IntoView {
     let read_at =
         Callback::new(move |name: String| header.get_untracked()?.ok().filter(|h| h.name == name)?.live_version);
     crate::hooks::live::follow_live(name, read_at);
+    let cache = TabCache::provide();
+    read_ahead(cache, name, header);
     view! {
         <SiteHeader/>
         <main class="package-page">
@@ -56,6 +59,69 @@ pub fn PackagePage() -> impl IntoView {
             </Transition>
             <Outlet/>
         </main>
+    }
+}
+
+/// How long after the page is shown (hydrated, or opened for another
+/// package or release) the other tabs are read ahead: not while the page
+/// is still starting, and not alongside the request of a reader who clicks
+/// a tab at once.
+#[cfg(feature = "hydrate")]
+const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Reads every other tab's rows ahead, once the page has settled, so that
+/// switching tabs shows the new one at once (`TabCache`). Marks the
+/// document `data-tabs-ahead=ready` when they are all held (the benchmark
+/// waits on it). In the browser only, for a package that exists.
+fn read_ahead(cache: TabCache, name: Memo<String>, header: Resource<Result<PackageHeader, AppError>>) {
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (cache, name, header);
+    #[cfg(feature = "hydrate")]
+    let (branch, shown) = (branch_param(), active_tab());
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let (name, branch, shown) = (name.get(), branch.get(), shown.get_untracked());
+        // Only for a package that exists (its header has loaded).
+        if !header.with(|h| matches!(h, Some(Ok(h)) if h.name == name)) {
+            return;
+        }
+        set_timeout(
+            move || {
+                leptos::task::spawn_local(async move {
+                    let reads = Tab::ALL
+                        .into_iter()
+                        .filter(|&t| t != shown)
+                        .map(|t| ahead(t, cache, name.clone(), branch.clone()));
+                    if futures::future::join_all(reads).await.into_iter().all(|held| held) {
+                        if let Some(root) = document().document_element() {
+                            let _ = root.set_attribute("data-tabs-ahead", "ready");
+                        }
+                    }
+                })
+            },
+            SETTLE,
+        );
+    });
+}
+
+/// One tab's rows read ahead; true if they are held after.
+#[cfg(feature = "hydrate")]
+fn ahead(
+    tab: Tab,
+    cache: TabCache,
+    name: String,
+    branch: Option<String>,
+) -> futures::future::LocalBoxFuture<'static, bool> {
+    use futures::FutureExt;
+    match tab {
+        Tab::Overview => cache.read_ahead(name, branch, overview::fetch).boxed_local(),
+        Tab::Builds => cache.read_ahead(name, branch, builds::fetch).boxed_local(),
+        Tab::Updates => cache.read_ahead(name, branch, updates::fetch).boxed_local(),
+        Tab::Bugs => cache.read_ahead(name, branch, bugs::fetch).boxed_local(),
+        Tab::Contents => cache.read_ahead(name, branch, contents::fetch).boxed_local(),
+        Tab::Changelog => cache.read_ahead(name, branch, changelog::fetch).boxed_local(),
+        Tab::Dependencies => cache.read_ahead(name, branch, dependencies::fetch).boxed_local(),
+        Tab::Sources => cache.read_ahead(name, branch, sources::fetch).boxed_local(),
     }
 }
 

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::components::tabs::{OverviewBody, RecentEvents};
 use crate::components::{BadgeSnippet, TabContent};
 use crate::error::AppError;
+use crate::hooks::tab_cache::tab_resource;
 use crate::hooks::{branch_param, package_name};
 use crate::model::{Overview, PackageEvent, Tab, TabView};
 
@@ -19,11 +20,16 @@ pub async fn get_events(name: String) -> Result<Vec<PackageEvent>, AppError> {
     crate::read::events(&state.pool, &name, 10).await
 }
 
+/// The tab's rows (what the tab and the page's reading ahead ask for).
+pub async fn fetch(name: String, branch: Option<String>) -> Result<TabView<Overview>, AppError> {
+    get_overview(name, branch).await
+}
+
 /// What the package is, who maintains it, and where it stands in each release.
 #[component]
 pub fn OverviewTab() -> impl IntoView {
     let (name, branch) = (package_name(), branch_param());
-    let resource = Resource::new(move || (name.get(), branch.get()), |(n, b)| get_overview(n, b));
+    let resource = tab_resource(fetch);
     let events = Resource::new(move || name.get(), get_events);
     // The header's site URL makes the badge snippet's links absolute.
     let header = Resource::new(move || name.get(), super::get_package_header);

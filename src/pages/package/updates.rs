@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use crate::components::tabs::UpdatesBody;
 use crate::components::TabContent;
 use crate::error::AppError;
-use crate::hooks::package_name;
+use crate::hooks::tab_cache::tab_resource;
 use crate::model::{Tab, TabView, Updates};
 
 #[server(endpoint = "tab/updates", input = server_fn::codec::GetUrl)]
@@ -12,10 +12,14 @@ pub async fn get_updates(name: String) -> Result<TabView<Updates>, AppError> {
     crate::read::tab(&state.pool, &name, Tab::Updates, None).await
 }
 
+/// The tab's rows (what the tab and the page's reading ahead ask for).
+pub async fn fetch(name: String, _: Option<String>) -> Result<TabView<Updates>, AppError> {
+    get_updates(name).await
+}
+
 /// Bodhi updates of the source package, newest first.
 #[component]
 pub fn UpdatesTab() -> impl IntoView {
-    let name = package_name();
-    let resource = Resource::new(move || name.get(), get_updates);
+    let resource = tab_resource(fetch);
     view! { <TabContent tab=Tab::Updates resource render=|updates: Updates, ctx| view! { <UpdatesBody updates owner=ctx.owner/> }/> }
 }
