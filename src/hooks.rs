@@ -1,7 +1,8 @@
 //! Reading the current page's URL: package name, tab and release; and
 //! (`live`) following the package's live stream; (`tab_cache`) the tabs'
-//! rows the page holds.
+//! rows the page holds; (`resource`) the resources every page makes.
 pub mod live;
+pub mod resource;
 pub mod tab_cache;
 
 use leptos::prelude::*;

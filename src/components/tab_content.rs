@@ -2,6 +2,7 @@ use leptos::prelude::*;
 
 use super::{ErrorPanel, ReleaseSelector, UpdatedAt};
 use crate::error::AppError;
+use crate::hooks::resource::PageResource;
 use crate::model::{Tab, TabPayload, TabView};
 
 /// What a tab's body knows besides its payload.
@@ -17,7 +18,7 @@ pub struct TabContext {
 /// The frame every tab shares, around the page's resource: a loading state
 /// while its row loads, an error with a retry, then [`TabFrame`].
 #[component]
-pub fn TabContent<T, F, V>(tab: Tab, resource: Resource<Result<TabView<T>, AppError>>, render: F) -> impl IntoView
+pub fn TabContent<T, F, V>(tab: Tab, resource: PageResource<Result<TabView<T>, AppError>>, render: F) -> impl IntoView
 where
     T: TabPayload + PartialEq,
     F: Fn(T, TabContext) -> V + Clone + Send + Sync + 'static,
@@ -65,7 +66,7 @@ struct Shown {
 /// the reader's open and closed sections, and returns the polite note
 /// screen readers hear when the rows changed ("New build: …"). The generic
 /// part is this one line: the rest is compiled once, not once per tab.
-fn follow_changes<T: TabPayload>(tab: Tab, resource: Resource<Result<TabView<T>, AppError>>) -> RwSignal<String> {
+fn follow_changes<T: TabPayload>(tab: Tab, resource: PageResource<Result<TabView<T>, AppError>>) -> RwSignal<String> {
     let shown = Signal::derive(move || {
         resource.with(|r| {
             let v = r.as_ref()?.as_ref().ok()?;

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::hooks::live::LiveUpdates;
+use crate::hooks::resource::{page_resource, PageResource};
 use crate::hooks::{branch_param, package_name};
 use crate::model::{Tab, TabPayload, TabView};
 
@@ -101,7 +102,7 @@ impl TabCache {
 /// The resource of the tab shown: its rows from the cache when the page
 /// holds current ones, else fetched (and kept). Keyed by the package and,
 /// for tabs that read one, the release.
-pub fn tab_resource<T, F, Fut>(fetch: F) -> Resource<Result<TabView<T>, AppError>>
+pub fn tab_resource<T, F, Fut>(fetch: F) -> PageResource<Result<TabView<T>, AppError>>
 where
     T: TabPayload,
     F: Fn(String, Option<String>) -> Fut + Copy + Send + Sync + 'static,
@@ -109,7 +110,7 @@ where
 {
     let (name, branch) = (package_name(), branch_param());
     let cache = use_context::<TabCache>();
-    Resource::new(
+    page_resource(
         move || (name.get(), if T::TAB.reads_branch() { branch.get() } else { None }),
         move |(name, branch)| {
             let held = cache.and_then(|c| c.get::<T>(&name, branch.as_deref()));

@@ -20,6 +20,7 @@ use crate::components::{
     SearchBox, SearchResultsList, SiteHeader, TabBar, TabFrame, TabLoading, UpdatedAt,
 };
 use crate::error::AppError;
+use crate::hooks::resource::page_resource;
 use crate::model::gallery::{GalleryEntry, Story, StoryProps, TabData, TabState};
 use crate::model::url_segment;
 
@@ -94,7 +95,7 @@ impl LazyRoute for StoryRoute {
 /// `/gallery`: every component, each with its stories.
 #[component]
 pub fn GalleryPage() -> impl IntoView {
-    let index = Resource::new(|| (), |_| gallery_index());
+    let index = page_resource(|| (), |_| gallery_index());
     view! {
         <PageTitle text="Component gallery — Fedora Packages".to_string()/>
         <SiteHeader/>
@@ -140,7 +141,7 @@ pub fn StoryPage() -> impl IntoView {
         let p = params.read();
         (p.get("component").unwrap_or_default(), p.get("story").unwrap_or_default())
     };
-    let story = Resource::new(key, |(c, s)| gallery_story(c, s));
+    let story = page_resource(key, |(c, s)| gallery_story(c, s));
     view! {
         <PageTitle text=move || format!("{} · {} — Gallery — Fedora Packages", key().0, key().1)/>
         <main class="story">

@@ -15,6 +15,7 @@ use leptos_router::components::Outlet;
 
 use crate::components::{set_status, ErrorPanel, PackageHeading, PageTitle, SearchBox, SiteHeader, TabBar};
 use crate::error::AppError;
+use crate::hooks::resource::{page_resource, PageResource};
 use crate::hooks::tab_cache::TabCache;
 use crate::hooks::{active_tab, branch_param, package_name};
 use crate::model::{url_query, url_segment, PackageHeader, Tab};
@@ -31,7 +32,7 @@ pub async fn get_package_header(name: String) -> Result<PackageHeader, AppError>
 #[component]
 pub fn PackagePage() -> impl IntoView {
     let name = package_name();
-    let header = Resource::new(move || name.get(), get_package_header);
+    let header = page_resource(move || name.get(), get_package_header);
     follow_old_fragment(name);
     // Only a header of this very name says what version the page shows.
     let read_at =
@@ -73,7 +74,7 @@ const SETTLE: std::time::Duration = std::time::Duration::from_secs(1);
 /// switching tabs shows the new one at once (`TabCache`). Marks the
 /// document `data-tabs-ahead=ready` when they are all held (the benchmark
 /// waits on it). In the browser only, for a package that exists.
-fn read_ahead(cache: TabCache, name: Memo<String>, header: Resource<Result<PackageHeader, AppError>>) {
+fn read_ahead(cache: TabCache, name: Memo<String>, header: PageResource<Result<PackageHeader, AppError>>) {
     #[cfg(not(feature = "hydrate"))]
     let _ = (cache, name, header);
     #[cfg(feature = "hydrate")]

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use crate::components::tabs::{OverviewBody, RecentEvents};
 use crate::components::{BadgeSnippet, TabContent};
 use crate::error::AppError;
+use crate::hooks::resource::page_resource;
 use crate::hooks::tab_cache::tab_resource;
 use crate::hooks::{branch_param, package_name};
 use crate::model::{Overview, PackageEvent, Tab, TabView};
@@ -30,9 +31,9 @@ pub async fn fetch(name: String, branch: Option<String>) -> Result<TabView<Overv
 pub fn OverviewTab() -> impl IntoView {
     let (name, branch) = (package_name(), branch_param());
     let resource = tab_resource(fetch);
-    let events = Resource::new(move || name.get(), get_events);
+    let events = page_resource(move || name.get(), get_events);
     // The header's site URL makes the badge snippet's links absolute.
-    let header = Resource::new(move || name.get(), super::get_package_header);
+    let header = page_resource(move || name.get(), super::get_package_header);
     view! {
         <TabContent tab=Tab::Overview resource render=|o: Overview, ctx| view! { <OverviewBody overview=o ctx/> }/>
         <Suspense fallback=|| ()>
