@@ -50,19 +50,25 @@ impl TabCache {
         (T::TAB, name.to_string(), branch.filter(|_| T::TAB.reads_branch()).map(String::from))
     }
 
-    /// The rows of `T`'s tab, if held and read after the newest change.
-    fn get<T: TabPayload>(&self, name: &str, branch: Option<&str>) -> Option<TabView<T>> {
+    /// `f` of the held rows of `T`'s tab, if they were read after the newest change.
+    fn with_current<T: TabPayload, R>(
+        &self,
+        name: &str,
+        branch: Option<&str>,
+        f: impl FnOnce(&Held) -> R,
+    ) -> Option<R> {
         let heard = self.heard();
-        self.held.with_value(|held| {
-            let h = held.get(&Self::key::<T>(name, branch)).filter(|h| h.heard == heard)?;
-            h.view.downcast_ref::<TabView<T>>().cloned()
-        })
+        self.held.with_value(|held| held.get(&Self::key::<T>(name, branch)).filter(|h| h.heard == heard).map(f))
     }
 
-    /// Whether rows of `T`'s tab are held, current or not.
+    /// The rows of `T`'s tab, if held and current.
+    fn get<T: TabPayload>(&self, name: &str, branch: Option<&str>) -> Option<TabView<T>> {
+        self.with_current::<T, _>(name, branch, |h| h.view.downcast_ref::<TabView<T>>().cloned()).flatten()
+    }
+
+    /// Whether current rows of `T`'s tab are held.
     fn has<T: TabPayload>(&self, name: &str, branch: Option<&str>) -> bool {
-        let heard = self.heard();
-        self.held.with_value(|held| held.get(&Self::key::<T>(name, branch)).is_some_and(|h| h.heard == heard))
+        self.with_current::<T, _>(name, branch, |_| ()).is_some()
     }
 
     fn put<T: TabPayload>(&self, name: &str, branch: Option<&str>, heard: Option<i64>, view: TabView<T>) {
