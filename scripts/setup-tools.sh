@@ -60,8 +60,9 @@ install_cargo_leptos() {
 }
 
 # The release build every script uses. `--split`: lazy routes (the gallery)
-# become wasm files of their own, which a page loads only when it needs them;
-# without it a release bundle does not link (src/pages/gallery.rs).
+# become wasm files of their own, which a page loads only when it needs them.
+# Without it the release bundle still builds, but its JS imports a module that
+# does not exist (`__wasm_split_placeholder__`) and no page hydrates.
 build_release() {
   cargo leptos build --release --split
 }

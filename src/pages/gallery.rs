@@ -6,7 +6,8 @@
 //! --split`) their code, and the decoding of the stories' props, is a wasm
 //! file of its own that only a gallery page loads, so the gallery adds nothing
 //! to what a package page downloads. Debug builds keep one file (no split
-//! step in the edit loop).
+//! step in the edit loop). Release builds must be split (`build_release` in
+//! `scripts/setup-tools.sh` says why).
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use leptos_router::LazyRoute;
