@@ -8,9 +8,11 @@
 2. Time: the same page under a mid-range phone on a slow mobile connection
    (CDP: 1.6 Mbps down, 750 kbps up, 150 ms RTT, CPU 4x slower), from
    navigation to the page's `data-hydrated` marker; then to its
-   `data-tabs-ahead` marker (every other tab's rows read ahead, which the
-   page starts a second after hydration); then a tab switch, from the click
+   `data-tabs-ahead` marker (every other tab read ahead, which the page
+   starts a second after hydration); then a tab switch, from the click
    (the page's click event) to the new tab shown with its rows.
+3. The bundle on disk (`target/site/pkg`): each JS and wasm file raw and
+   as the server sends it precompressed (gzip, brotli).
    Each a fresh browser context, RUNS times, median and slowest.
 
 Run by bench/run (which builds, precompresses and installs what it needs):
@@ -126,6 +128,14 @@ def main():
         if not totals or min(totals) == 0:
             raise SystemExit(f"no script bytes measured for {encoding}: {visits}")
         print(f"| {encoding} | {names} | {min(totals):,} B | {max(totals):,} B | ≤ {target:,} B |")
+    print("\n### The bundle on disk (`target/site/pkg`, precompressed as served)\n")
+    print("| file | raw | gzip | brotli |")
+    print("|---|---:|---:|---:|")
+    pkg = ROOT / "target/site/pkg"
+    for f in sorted(list(pkg.glob("*.js")) + list(pkg.glob("*.wasm"))):
+        sizes = [f.stat().st_size] + [Path(f"{f}.{ext}").stat().st_size if Path(f"{f}.{ext}").exists() else 0
+                                      for ext in ("gz", "br")]
+        print(f"| `{f.suffix[1:]}` | " + " | ".join(f"{n:,} B" for n in sizes) + " |")
     hyd, sw, driven = out["hydrated"], out["switched"], out["driven"]
     print(f"\n### Throttled to a mid-range phone on slow mobile (1.6 Mbps / 750 kbps / 150 ms RTT, CPU 4×),"
           f" {RUNS} cold visits to `/packages/{PACKAGE}/builds`\n")

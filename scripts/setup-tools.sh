@@ -59,12 +59,10 @@ install_cargo_leptos() {
   rm -rf "$src"
 }
 
-# The release build every script uses. `--split`: lazy routes (the gallery)
-# become wasm files of their own, which a page loads only when it needs them.
-# Without it the release bundle still builds, but its JS imports a module that
-# does not exist (`__wasm_split_placeholder__`) and no page hydrates.
+# The release build every script uses: the server, and the wasm bundle of the
+# pages' islands (the only code a browser downloads).
 build_release() {
-  cargo leptos build --release --split
+  cargo leptos build --release
 }
 
 # The edit loop's builds (scripts/dev, bench/run edit): linked with mold

@@ -2,19 +2,23 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::{path, SsrMode};
 
-use crate::pages::gallery::{GalleryRoute, StoryRoute};
-use crate::pages::package::{
-    bugs::BugsTab, builds::BuildsTab, changelog::ChangelogTab, contents::ContentsTab, dependencies::DependenciesTab,
-    overview::OverviewTab, sources::SourcesTab, updates::UpdatesTab, PackagePage,
-};
+use crate::model::Tab;
+use crate::pages::gallery::{GalleryPage, StoryPage};
+use crate::pages::package::{PackagePage, TabPage};
 use crate::pages::{home::HomePage, not_found::NotFoundPage, provides::ProvidesPage, search::SearchPage};
 
 /// The document around every page, rendered on the server.
 #[cfg(feature = "ssr")]
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     use leptos_meta::MetaTags;
+    // Islands: the page outside them is never hydrated, so it carries no
+    // hydration markers and no serialized resources (Leptos's own
+    // `HydrationScripts` does this; ours is rendered once, in `asset_tags`).
+    if let Some(context) = Owner::current_shared_context() {
+        context.set_is_hydrating(false);
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -48,7 +52,7 @@ fn asset_tags(options: &LeptosOptions) -> impl IntoView {
     let tags = |options: LeptosOptions| {
         view! {
             <HashedStylesheet options=options.clone() id="leptos"/>
-            <HydrationScripts options/>
+            <HydrationScripts options islands=true/>
         }
     };
     // On a thread of its own: rendering sets that thread's current owner,
@@ -72,13 +76,8 @@ fn asset_tags(options: &LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    // Marks the document once the browser bundle has taken over (tests wait on it).
-    Effect::new(|_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
+    // One tab of the package page.
+    let tab = |tab: Tab| move || view! { <TabPage tab/> };
     view! {
         <Title text="Fedora Packages"/>
         <Router>
@@ -86,18 +85,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage/>
                 <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                 <Route path=path!("/provides") view=ProvidesPage ssr=SsrMode::Async/>
-                <Route path=path!("/gallery") view={Lazy::<GalleryRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/gallery/:component/:story") view={Lazy::<StoryRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/gallery") view=GalleryPage ssr=SsrMode::Async/>
+                <Route path=path!("/gallery/:component/:story") view=StoryPage ssr=SsrMode::Async/>
                 <ParentRoute path=path!("/packages/:name") view=PackagePage ssr=SsrMode::Async>
-                    <Route path=path!("") view=OverviewTab ssr=SsrMode::Async/>
-                    <Route path=path!("overview") view=OverviewTab ssr=SsrMode::Async/>
-                    <Route path=path!("builds") view=BuildsTab ssr=SsrMode::Async/>
-                    <Route path=path!("updates") view=UpdatesTab ssr=SsrMode::Async/>
-                    <Route path=path!("bugs") view=BugsTab ssr=SsrMode::Async/>
-                    <Route path=path!("contents") view=ContentsTab ssr=SsrMode::Async/>
-                    <Route path=path!("changelog") view=ChangelogTab ssr=SsrMode::Async/>
-                    <Route path=path!("dependencies") view=DependenciesTab ssr=SsrMode::Async/>
-                    <Route path=path!("sources") view=SourcesTab ssr=SsrMode::Async/>
+                    <Route path=path!("") view=tab(Tab::Overview) ssr=SsrMode::Async/>
+                    <Route path=path!("overview") view=tab(Tab::Overview) ssr=SsrMode::Async/>
+                    <Route path=path!("builds") view=tab(Tab::Builds) ssr=SsrMode::Async/>
+                    <Route path=path!("updates") view=tab(Tab::Updates) ssr=SsrMode::Async/>
+                    <Route path=path!("bugs") view=tab(Tab::Bugs) ssr=SsrMode::Async/>
+                    <Route path=path!("contents") view=tab(Tab::Contents) ssr=SsrMode::Async/>
+                    <Route path=path!("changelog") view=tab(Tab::Changelog) ssr=SsrMode::Async/>
+                    <Route path=path!("dependencies") view=tab(Tab::Dependencies) ssr=SsrMode::Async/>
+                    <Route path=path!("sources") view=tab(Tab::Sources) ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

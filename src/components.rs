@@ -32,5 +32,7 @@ pub use search_results::SearchResultsList;
 pub use site_header::SiteHeader;
 pub use status::set_status;
 pub use tab_bar::TabBar;
-pub use tab_content::{TabContent, TabContext, TabFrame, TabLoading};
+#[cfg(feature = "ssr")]
+pub use tab_content::tab_part;
+pub use tab_content::{TabBody, TabContext, TabFrame, TabLoading};
 pub use updated_at::UpdatedAt;

@@ -1,8 +1,7 @@
-//! Reading the current page's URL: package name, tab and release; and
-//! (`live`) following the package's live stream; (`tab_cache`) the tabs'
-//! rows the page holds; (`resource`) the resources every page makes.
+//! Reading the current page's URL on the server: package name, tab and
+//! release; and, in the package page's island, (`live`) following the
+//! package's live stream and (`tab_cache`) the tabs' markup the page holds.
 pub mod live;
-pub mod resource;
 pub mod tab_cache;
 
 use leptos::prelude::*;

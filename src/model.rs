@@ -33,7 +33,7 @@ pub use events::{tab_for_topic, PackageEvent};
 pub use overview::{
     BugCounts, BuildSummary, Maintainers, Overview, PackageInfo, Part, ReleaseLine, ReleaseVersions, UpdateRef,
 };
-pub use package::{Branch, PackageHeader, TabView};
+pub use package::{Branch, PackageHeader, TabPart, TabView};
 pub use release::Release;
 pub use search::{clean_query, fold_name, SearchHit, SearchQuery, SearchResults, Suggestion, MAX_QUERY_CHARS};
 pub use sources::{SourceCommit, Sources, SpecEntry, SpecFile};

@@ -244,3 +244,27 @@ test("a tab read ahead is read again after a change to it", async ({ page, reque
   await page.locator(".tab-link[data-tab=builds]").click();
   await expect(page.locator("main time").first()).toHaveAttribute("datetime", after);
 });
+
+// The code a first visit to a tab page downloads (JS and wasm, as the
+// browser counts it): only the page's islands are in it.
+for (const [encoding, headers, limit] of [
+  ["brotli", {}, 200_000],
+  ["gzip", { "Accept-Encoding": "gzip" }, 250_000],
+] as const) {
+  test(`a first visit downloads at most ${limit} B of code with ${encoding}`, async ({ browser }) => {
+    const context = await browser.newContext({ extraHTTPHeaders: headers });
+    const page = await context.newPage();
+    await page.goto("/packages/python-requre/builds");
+    await hydrated(page);
+    const sizes = await page.evaluate(() =>
+      performance
+        .getEntriesByType("resource")
+        .filter((e) => /\.(js|wasm)(\?|$)/.test(e.name))
+        .map((e) => (e as PerformanceResourceTiming).transferSize),
+    );
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(sizes.every((size) => size > 0)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(limit);
+    await context.close();
+  });
+}

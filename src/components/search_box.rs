@@ -2,7 +2,6 @@ use std::time::Duration;
 
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 
 use crate::model::{Suggestion, Tab};
 use crate::pages::search::suggest_packages;
@@ -15,12 +14,17 @@ const DEBOUNCE: Duration = Duration::from_millis(120);
 /// (arrows to move, Enter to open, Escape to close).
 #[component]
 pub fn SearchBox(#[prop(into, optional)] value: String, #[prop(optional)] autofocus: bool) -> impl IntoView {
+    view! { <SearchForm value autofocus/> }
+}
+
+/// [`SearchBox`] as an island: its props travel in the page.
+#[island]
+fn SearchForm(value: String, autofocus: bool) -> impl IntoView {
     let text = RwSignal::new(value.clone());
     let suggestions = RwSignal::new(Vec::<Suggestion>::new());
     let highlighted = RwSignal::new(None::<usize>);
     // Each keystroke bumps the generation; answers to older ones are dropped.
     let generation = StoredValue::new(0u64);
-    let navigate = use_navigate();
 
     let ask = move |query: String| {
         let mine = generation.get_value() + 1;
@@ -46,55 +50,47 @@ pub fn SearchBox(#[prop(into, optional)] value: String, #[prop(optional)] autofo
         );
     };
 
-    let open = {
-        let navigate = navigate.clone();
-        move |name: &str| {
-            suggestions.set(Vec::new());
-            navigate(&Tab::Overview.href(name), Default::default());
-        }
+    let open = move |name: &str| {
+        suggestions.set(Vec::new());
+        let _ = window().location().set_href(&Tab::Overview.href(name));
     };
-    let on_keydown = {
-        let open = open.clone();
-        move |ev: KeyboardEvent| {
-            let count = suggestions.with(Vec::len);
-            match ev.key().as_str() {
-                "ArrowDown" if count > 0 => {
-                    ev.prevent_default();
-                    highlighted.update(|h| *h = Some(h.map_or(0, |i| (i + 1) % count)));
-                }
-                "ArrowUp" if count > 0 => {
-                    ev.prevent_default();
-                    highlighted.update(|h| *h = Some(h.map_or(count - 1, |i| (i + count - 1) % count)));
-                }
-                // The first Escape closes the list; only the next one lets the
-                // browser clear the search field.
-                "Escape" if count > 0 => {
-                    ev.prevent_default();
-                    generation.update_value(|g| *g += 1);
-                    suggestions.set(Vec::new());
-                    highlighted.set(None);
-                }
-                "Enter" => {
-                    let chosen = highlighted.get().and_then(|i| suggestions.with(|s| s.get(i).map(|s| s.name.clone())));
-                    if let Some(name) = chosen {
-                        ev.prevent_default();
-                        open(&name);
-                    }
-                }
-                _ => {}
+    let on_keydown = move |ev: KeyboardEvent| {
+        let count = suggestions.with(Vec::len);
+        match ev.key().as_str() {
+            "ArrowDown" if count > 0 => {
+                ev.prevent_default();
+                highlighted.update(|h| *h = Some(h.map_or(0, |i| (i + 1) % count)));
             }
+            "ArrowUp" if count > 0 => {
+                ev.prevent_default();
+                highlighted.update(|h| *h = Some(h.map_or(count - 1, |i| (i + count - 1) % count)));
+            }
+            // The first Escape closes the list; only the next one lets the
+            // browser clear the search field.
+            "Escape" if count > 0 => {
+                ev.prevent_default();
+                generation.update_value(|g| *g += 1);
+                suggestions.set(Vec::new());
+                highlighted.set(None);
+            }
+            "Enter" => {
+                let chosen = highlighted.get().and_then(|i| suggestions.with(|s| s.get(i).map(|s| s.name.clone())));
+                if let Some(name) = chosen {
+                    ev.prevent_default();
+                    open(&name);
+                }
+            }
+            _ => {}
         }
     };
 
     let list = move || {
         let items = suggestions.get();
         (!items.is_empty()).then(|| {
-            let open = open.clone();
             let rows = items
                 .into_iter()
                 .enumerate()
                 .map(|(i, s)| {
-                    let open = open.clone();
                     let name = s.name.clone();
                     let source = (s.source != s.name)
                         .then(|| view! { <span class="source">{format!(" ({})", s.source)}</span> });

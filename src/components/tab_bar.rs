@@ -1,20 +1,21 @@
 use leptos::prelude::*;
-use leptos_router::hooks::use_query_map;
 
-use crate::hooks::active_tab;
 use crate::model::{url_query, Tab};
 
-/// Links to every tab of a package; the current one is marked. A chosen
-/// release (`?branch=`) travels along to the tabs that differ per release.
+/// Links to every tab of a package; the `active` one is marked. A chosen
+/// release (`?branch=`) travels along to the tabs that read one. Plain
+/// links: the package page's island switches them in place.
 #[component]
-pub fn TabBar(name: String) -> impl IntoView {
-    let active = active_tab();
-    let query = use_query_map();
+pub fn TabBar(
+    name: String,
+    #[prop(into)] active: Signal<Tab>,
+    #[prop(into)] branch: Signal<Option<String>>,
+) -> impl IntoView {
     let links = Tab::ALL
         .into_iter()
         .map(|tab| {
             let base = tab.href(&name);
-            let href = move || match query.read().get("branch") {
+            let href = move || match branch.get() {
                 Some(b) if tab.reads_branch() => format!("{base}?branch={}", url_query(&b)),
                 _ => base.clone(),
             };

@@ -1,7 +1,7 @@
 //! The package page follows its live stream (`/packages/{name}/live`) in
-//! the browser: each change it hears of is put in context, and the tab
+//! the browser: each change it hears of is put in a signal, and the tab
 //! shown refetches itself when the change touches it
-//! (`components::TabContent`). On the server, and without JavaScript,
+//! (`pages::package::live_tabs`). On the server, and without JavaScript,
 //! nothing here runs.
 use leptos::prelude::*;
 
@@ -13,17 +13,16 @@ pub struct LiveUpdates {
     pub last: ReadSignal<Option<LiveChange>>,
 }
 
-/// Opens the stream of the package shown (again when the name changes)
-/// and provides [`LiveUpdates`] to the page below. `read_at` gives, for a
-/// name, the refresh version the page was read at, if known: the stream
-/// starts from there.
-pub fn follow_live(name: Memo<String>, read_at: Callback<String, Option<i64>>) {
+/// Opens the stream of the package shown (again when the name changes).
+/// `read_at` gives, for a name, the refresh version the page was read at,
+/// if known: the stream starts from there.
+pub fn follow_live(name: Memo<String>, read_at: Callback<String, Option<i64>>) -> LiveUpdates {
     let (last, set_last) = signal(None::<LiveChange>);
-    provide_context(LiveUpdates { last });
     #[cfg(feature = "hydrate")]
     browser::follow(name, read_at, set_last);
     #[cfg(not(feature = "hydrate"))]
     let _ = (name, read_at, set_last);
+    LiveUpdates { last }
 }
 
 /// The open/closed state of the `<details>` inside `selector`, by their

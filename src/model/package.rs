@@ -1,6 +1,14 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// A tab as the package page's server function answers it: the tab's
+/// markup, rendered on the server, which the page swaps in place. (The
+/// rows are in the JSON API; the page needs only what it shows.)
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TabPart {
+    pub html: String,
+}
+
 /// What the page header shows about a package, from the `packages` table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -2,15 +2,11 @@
 //! one of them in one state, with its props and the file to edit. On in
 //! debug builds and on a demo database; elsewhere only with `GALLERY=on`.
 //!
-//! Both are lazy routes: in release builds (`cargo leptos build --release
-//! --split`) their code, and the decoding of the stories' props, is a wasm
-//! file of its own that only a gallery page loads, so the gallery adds nothing
-//! to what a package page downloads. Debug builds keep one file (no split
-//! step in the edit loop). Release builds must be split (`build_release` in
-//! `scripts/setup-tools.sh` says why).
+//! Rendered on the server only, like every page outside its islands: the
+//! gallery adds nothing to what a browser downloads. A story of an island
+//! (the search box) hydrates it as a page would.
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use leptos_router::LazyRoute;
 
 use crate::components::tabs::{
     BugsBody, BuildsBody, ChangelogBody, ContentsBody, DependenciesBody, OverviewBody, RecentEvents, SourcesBody,
@@ -21,9 +17,8 @@ use crate::components::{
     SearchBox, SearchResultsList, SiteHeader, TabBar, TabFrame, TabLoading, UpdatedAt,
 };
 use crate::error::AppError;
-use crate::hooks::resource::page_resource;
 use crate::model::gallery::{GalleryEntry, Story, StoryProps, TabData, TabState};
-use crate::model::url_segment;
+use crate::model::{url_segment, Tab};
 
 #[server(endpoint = "gallery", input = server_fn::codec::GetUrl)]
 pub async fn gallery_index() -> Result<Vec<GalleryEntry>, AppError> {
@@ -42,61 +37,10 @@ pub fn story_href(component: &str, story: &str) -> String {
     format!("/gallery/{}/{}", url_segment(component), url_segment(story))
 }
 
-/// `/gallery` in the route table.
-pub struct GalleryRoute;
-
-impl LazyRoute for GalleryRoute {
-    fn data() -> Self {
-        GalleryRoute
-    }
-
-    async fn view(_: Self) -> AnyView {
-        gallery_view().await
-    }
-
-    async fn preload() {
-        #[cfg(all(feature = "hydrate", not(debug_assertions)))]
-        __preload_gallery_view().await;
-    }
-}
-
-// The split points. Each resource is created inside its view, so the
-// server function's answer is decoded by the split-off code too. `#[lazy]`
-// also makes `__preload_<name>`, which fetches the split-off file: the
-// routes' `preload` calls it, so the code is in hand before the page it
-// rendered on the server is hydrated.
-#[cfg_attr(not(debug_assertions), leptos::lazy)]
-async fn gallery_view() -> AnyView {
-    view! { <GalleryPage/> }.into_any()
-}
-
-#[cfg_attr(not(debug_assertions), leptos::lazy)]
-async fn story_view() -> AnyView {
-    view! { <StoryPage/> }.into_any()
-}
-
-/// `/gallery/{component}/{story}` in the route table.
-pub struct StoryRoute;
-
-impl LazyRoute for StoryRoute {
-    fn data() -> Self {
-        StoryRoute
-    }
-
-    async fn view(_: Self) -> AnyView {
-        story_view().await
-    }
-
-    async fn preload() {
-        #[cfg(all(feature = "hydrate", not(debug_assertions)))]
-        __preload_story_view().await;
-    }
-}
-
 /// `/gallery`: every component, each with its stories.
 #[component]
 pub fn GalleryPage() -> impl IntoView {
-    let index = page_resource(|| (), |_| gallery_index());
+    let index = Resource::new(|| (), |_| gallery_index());
     view! {
         <PageTitle text="Component gallery — Fedora Packages".to_string()/>
         <SiteHeader/>
@@ -142,7 +86,7 @@ pub fn StoryPage() -> impl IntoView {
         let p = params.read();
         (p.get("component").unwrap_or_default(), p.get("story").unwrap_or_default())
     };
-    let story = page_resource(key, |(c, s)| gallery_story(c, s));
+    let story = Resource::new(key, |(c, s)| gallery_story(c, s));
     view! {
         <PageTitle text=move || format!("{} · {} — Gallery — Fedora Packages", key().0, key().1)/>
         <main class="story">
@@ -184,7 +128,10 @@ pub fn StoryView(props: StoryProps) -> impl IntoView {
     match props {
         StoryProps::Tab { name, state } => view! { <TabStory name state/> }.into_any(),
         StoryProps::RecentEvents(events) => view! { <RecentEvents events/> }.into_any(),
-        StoryProps::TabBar { name } => view! { <TabBar name/> }.into_any(),
+        StoryProps::TabBar { name } => {
+            let branch: Option<String> = None;
+            view! { <TabBar name active=Tab::Overview branch/> }.into_any()
+        }
         StoryProps::SearchBox { value } => view! { <SearchBox value/> }.into_any(),
         StoryProps::SiteHeader { query } => view! { <SiteHeader query/> }.into_any(),
         StoryProps::ReleaseSelector { branches, selected, path } => {

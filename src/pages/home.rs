@@ -3,7 +3,6 @@ use leptos_meta::Meta;
 
 use crate::components::{SearchBox, SiteHeader};
 use crate::error::AppError;
-use crate::hooks::resource::page_resource;
 use crate::model::Tab;
 
 /// A few source packages to browse from the home page.
@@ -19,7 +18,7 @@ const DESCRIPTION: &str =
 /// `/`: the search box.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let packages = page_resource(|| (), |_| list_packages());
+    let packages = Resource::new(|| (), |_| list_packages());
     view! {
         <Meta name="description" content=DESCRIPTION/>
         <Meta property="og:type" content="website"/>

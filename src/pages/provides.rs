@@ -4,7 +4,6 @@ use leptos_meta::Meta;
 use crate::components::{set_status, PageTitle, ProvidesResultsList, SiteHeader};
 use crate::error::AppError;
 use crate::hooks::query_param;
-use crate::hooks::resource::page_resource;
 use crate::model::provides::{ProvidesMode, ProvidesResults};
 
 /// "What provides it" for the page: the parameters as given in the URL.
@@ -28,7 +27,7 @@ pub fn ProvidesPage() -> impl IntoView {
     let (q, mode, branch, page) = (query_param("q"), query_param("mode"), query_param("branch"), query_param("page"));
     let query = move || q.get().unwrap_or_default();
     let params = move || (query(), mode.get(), branch.get(), page.get());
-    let results = page_resource(params, |(q, m, b, p)| async move {
+    let results = Resource::new(params, |(q, m, b, p)| async move {
         match q.trim().is_empty() {
             true => None,
             false => Some(find_providers(q, m, b, p).await),

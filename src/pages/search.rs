@@ -4,7 +4,6 @@ use leptos_meta::Meta;
 use crate::components::{set_status, PageTitle, SearchBox, SearchResultsList, SiteHeader};
 use crate::error::AppError;
 use crate::hooks::query_param;
-use crate::hooks::resource::page_resource;
 use crate::model::{SearchResults, Suggestion};
 
 /// Source packages per results page.
@@ -48,7 +47,7 @@ pub fn SearchPage() -> impl IntoView {
 /// The results for a query, with paging; also shown on the 404 page.
 #[component]
 pub fn SearchResultList(#[prop(into)] query: Signal<String>, #[prop(into)] page: Signal<i64>) -> impl IntoView {
-    let results = page_resource(move || (query.get(), page.get()), |(q, p)| search_packages(q, p));
+    let results = Resource::new(move || (query.get(), page.get()), |(q, p)| search_packages(q, p));
     view! {
         <Transition fallback=|| view! { <p class="loading">"Searching…"</p> }>
             {move || Suspend::new(async move {
@@ -70,7 +69,7 @@ pub fn SearchResultList(#[prop(into)] query: Signal<String>, #[prop(into)] page:
 #[component]
 pub fn ProvidedBy(#[prop(into)] query: Signal<String>) -> impl IntoView {
     use crate::model::provides::looks_provided;
-    let found = page_resource(
+    let found = Resource::new(
         move || query.get(),
         |q| async move {
             match looks_provided(&q) {

@@ -1,25 +1,13 @@
-use leptos::prelude::*;
-
-use crate::components::tabs::BuildsBody;
-use crate::components::TabContent;
 use crate::error::AppError;
-use crate::hooks::tab_cache::tab_resource;
-use crate::model::{Builds, Tab, TabView};
-
-#[server(endpoint = "tab/builds", input = server_fn::codec::GetUrl)]
-pub async fn get_builds(name: String) -> Result<TabView<Builds>, AppError> {
-    let state = crate::read::context()?;
-    crate::read::tab(&state.pool, &name, Tab::Builds, None).await
-}
-
-/// The tab's rows (what the tab and the page's reading ahead ask for).
-pub async fn fetch(name: String, _: Option<String>) -> Result<TabView<Builds>, AppError> {
-    get_builds(name).await
-}
+use crate::model::TabPart;
 
 /// Koji builds of the source package, newest first.
-#[component]
-pub fn BuildsTab() -> impl IntoView {
-    let resource = tab_resource(fetch);
-    view! { <TabContent tab=Tab::Builds resource render=|builds: Builds, _| view! { <BuildsBody builds/> }/> }
+#[leptos::server(endpoint = "tab/builds", input = leptos::server_fn::codec::GetUrl)]
+pub async fn get_builds(name: String) -> Result<TabPart, AppError> {
+    use crate::components::{tab_part, tabs::BuildsBody, TabBody};
+    use crate::model::Tab;
+    use leptos::prelude::*;
+    let state = crate::read::context()?;
+    let view = crate::read::tab(&state.pool, &name, Tab::Builds, None).await?;
+    Ok(tab_part(|| view! { <TabBody tab=Tab::Builds name view render=|builds, _| view! { <BuildsBody builds/> }/> }))
 }
