@@ -89,15 +89,10 @@ test("every tab page of the demo, and the other pages", async ({ page }) => {
   }
 });
 
-// The unknown-package 404 page hydrates with a panic in the browser (a
-// hydration mismatch, older than the gallery): its accessibility and layout
-// are checked; its console is not, until that is found.
+// The unknown-package 404 page: its search box is an island, and it
+// hydrates without an error (a 404 logs only its own status).
 test("the unknown-package page", async ({ page }) => {
-  await page.goto("/packages/no-such-package");
-  await hydrated(page);
-  expect(await serious(page)).toEqual([]);
-  await page.setViewportSize({ width: 390, height: 844 });
-  expect(await overflow(page)).toBeLessThanOrEqual(1);
+  await check(page, "/packages/no-such-package");
 });
 
 test("a story shows its props and the file to edit", async ({ page }) => {
